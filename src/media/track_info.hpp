@@ -1,0 +1,36 @@
+#pragma once
+// What a track carries. Built by ingest from the source's codec configuration; immutable
+// once the stream publishes it (a new configuration is a new TrackInfo).
+#include <cstdint>
+#include <string>
+
+#include "base/buffer.hpp"
+
+namespace vela::media {
+
+enum class MediaKind { video, audio };
+enum class Codec { h264, aac };
+
+// Per-track timescales fixed at ingest (see ARCHITECTURE.md, "timestamps").
+constexpr int64_t kVideoTimescale = 90'000;
+
+struct TrackInfo {
+  uint32_t id = 0;            // unique within the stream
+  MediaKind kind = MediaKind::video;
+  Codec codec = Codec::h264;
+  int64_t timescale = kVideoTimescale;  // video 90 kHz, audio its sample rate
+  // H.264: the AVCDecoderConfigurationRecord (avcC); AAC: the AudioSpecificConfig.
+  base::Buffer codec_config;
+  std::string codec_string;   // RFC 6381, e.g. "avc1.64001f", "mp4a.40.2"
+  // video
+  uint32_t width = 0;
+  uint32_t height = 0;
+  double frame_rate = 0;      // 0 when unknown
+  // audio
+  uint32_t sample_rate = 0;
+  uint32_t channels = 0;
+  // nominal bitrate in bits/s, 0 when unknown
+  uint32_t bitrate = 0;
+};
+
+}  // namespace vela::media
