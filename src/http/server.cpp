@@ -1,0 +1,163 @@
+#include "http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/url/parse.hpp>
+#include <spdlog/spdlog.h>
+
+#include "runtime/listener.hpp"
+
+namespace vela::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::ip::tcp;
+constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+void add_cors(Response& res) {
+  res.set(beast_http::field::access_control_allow_origin, "*");
+  res.set(beast_http::field::access_control_expose_headers, "Location, ETag, Link, Content-Length");
+}
+
+bool parse_target(std::string_view target, RequestContext& context) {
+  auto url = boost::urls::parse_origin_form(target);
+  if (!url) return false;
+  context.path = std::string(url->path());
+  context.query = std::string(url->encoded_query());
+  for (auto param : url->params()) context.params[std::string(param.key)] = std::string(param.value);
+  return true;
+}
+
+}  // namespace
+
+Server::Server(runtime::Shard& shard, ServerOptions options, const Router& router,
+               base::MetricsRegistry& metrics)
+    : shard_(shard),
+      options_(options),
+      router_(router),
+      open_gauge_(metrics.gauge("vela_http_connections", "Open HTTP connections",
+                                "shard=\"" + std::to_string(shard.index()) + "\"")),
+      requests_(metrics.counter("vela_http_requests_total", "HTTP requests served")),
+      refused_(metrics.counter("vela_http_refused_total",
+                               "HTTP connections refused at the connection limit")) {}
+
+base::Status Server::start() {
+  auto acceptor = runtime::open_reuseport_acceptor(shard_.io(), options_.endpoint);
+  if (!acceptor) return acceptor.error();
+  acceptor_.emplace(std::move(*acceptor));
+  asio::co_spawn(shard_.io(), accept_loop(), asio::detached);
+  return {};
+}
+
+void Server::stop() {
+  stopping_ = true;
+  if (acceptor_) acceptor_->close();
+}
+
+asio::awaitable<void> Server::accept_loop() {
+  while (!stopping_) {
+    auto [error, socket] = co_await acceptor_->async_accept(kUse);
+    if (error) {
+      if (stopping_ || error == asio::error::operation_aborted) break;
+      spdlog::warn("http accept failed: {}", error.message());
+      continue;
+    }
+    if (connections_.load() >= options_.max_connections) {
+      refused_.add();
+      socket.close();  // over the limit: refuse at once rather than queue
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true));
+    asio::co_spawn(shard_.io(), serve(std::move(socket)), [](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        spdlog::error("http session ended by exception: {}", ex.what());
+      }
+    });
+  }
+}
+
+asio::awaitable<void> Server::serve(tcp::socket socket) {
+  connections_.fetch_add(1);
+  open_gauge_.add(1);
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  while (!stopping_) {
+    beast_http::request_parser<beast_http::string_body> parser;
+    parser.header_limit(options_.max_header_bytes);
+    parser.body_limit(options_.max_body_bytes);
+    stream.expires_after(options_.idle_timeout);
+    auto [read_error, read_bytes] = co_await beast_http::async_read(stream, buffer, parser, kUse);
+    if (read_error) {
+      std::optional<Response> refusal;
+      if (read_error == beast_http::error::header_limit) {
+        refusal = text_response(Status::request_header_fields_too_large, "request header too large");
+      } else if (read_error == beast_http::error::body_limit) {
+        refusal = text_response(Status::payload_too_large, "request body too large");
+      } else if (read_error.category() == beast_http::make_error_code(beast_http::error::bad_target).category()) {
+        refusal = text_response(Status::bad_request, "malformed HTTP request");
+      }
+      if (refusal) {
+        refusal->keep_alive(false);
+        refusal->prepare_payload();
+        stream.expires_after(std::chrono::seconds(5));
+        co_await beast_http::async_write(stream, *refusal, kUse);
+      }
+      break;
+    }
+    Request request = parser.release();
+    requests_.add();
+    RequestContext context;
+    context.shard = shard_.index();
+    Response response = parse_target(request.target(), context)
+                            ? co_await dispatch(request, context)
+                            : text_response(Status::bad_request, "malformed request target");
+    add_cors(response);
+    bool keep_alive = request.keep_alive() && !stopping_;
+    response.keep_alive(keep_alive);
+    response.version(request.version());
+    bool head = request.method() == beast_http::verb::head;
+    response.prepare_payload();
+    if (head) response.body().clear();
+    stream.expires_after(options_.idle_timeout);
+    // For HEAD the Content-Length stays that of the GET body while no body is sent.
+    auto [write_error, written] = co_await beast_http::async_write(stream, response, kUse);
+    if (write_error || !keep_alive) break;
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  connections_.fetch_sub(1);
+  open_gauge_.add(-1);
+}
+
+asio::awaitable<Response> Server::dispatch(Request& request, RequestContext& context) {
+  if (request.method() == beast_http::verb::options) {
+    Response res{Status::no_content, 11};
+    res.set(beast_http::field::access_control_allow_methods, "GET, HEAD, POST, PATCH, DELETE, OPTIONS");
+    res.set(beast_http::field::access_control_allow_headers,
+            "Authorization, Content-Type, If-Match, If-None-Match");
+    res.set(beast_http::field::access_control_max_age, "86400");
+    co_return res;
+  }
+  beast_http::verb method = request.method();
+  if (method == beast_http::verb::head) method = beast_http::verb::get;
+  bool path_known = false;
+  const Handler* handler = router_.find(method, context.path, path_known);
+  if (!handler) {
+    co_return path_known ? text_response(Status::method_not_allowed, "method not allowed")
+                         : text_response(Status::not_found, "not found");
+  }
+  co_return co_await (*handler)(request, context);
+}
+
+}  // namespace vela::http

@@ -1,0 +1,166 @@
+#include "server/config.hpp"
+
+#include <functional>
+#include <set>
+#include <sstream>
+
+#define TOML_EXCEPTIONS 1
+#include <toml++/toml.h>
+
+namespace vela::server {
+namespace {
+
+using Setter = std::function<base::Status(const toml::node&)>;
+
+template <class T>
+Setter number(T& out, double min, double max) {
+  return [&out, min, max](const toml::node& n) -> base::Status {
+    std::optional<double> v = n.value<double>();
+    if (!v) return base::make_error("expected a number");
+    if (*v < min || *v > max) {
+      std::ostringstream msg;
+      msg << "must be between " << min << " and " << max;
+      return base::make_error(msg.str());
+    }
+    out = static_cast<T>(*v);
+    return {};
+  };
+}
+
+Setter text(std::string& out, std::set<std::string> allowed = {}) {
+  return [&out, allowed](const toml::node& n) -> base::Status {
+    std::optional<std::string> v = n.value<std::string>();
+    if (!v) return base::make_error("expected a string");
+    if (!allowed.empty() && !allowed.contains(*v)) return base::make_error("unknown value '" + *v + "'");
+    out = *v;
+    return {};
+  };
+}
+
+Setter text_list(std::vector<std::string>& out) {
+  return [&out](const toml::node& n) -> base::Status {
+    const toml::array* array = n.as_array();
+    if (!array) return base::make_error("expected an array of strings");
+    out.clear();
+    for (const auto& item : *array) {
+      std::optional<std::string> v = item.value<std::string>();
+      if (!v) return base::make_error("expected an array of strings");
+      out.push_back(*v);
+    }
+    return {};
+  };
+}
+
+Setter string_map(std::map<std::string, std::string>& out) {
+  return [&out](const toml::node& n) -> base::Status {
+    const toml::table* table = n.as_table();
+    if (!table) return base::make_error("expected a table of strings");
+    for (const auto& [key, value] : *table) {
+      std::optional<std::string> v = value.value<std::string>();
+      if (!v) return base::make_error("expected a string for '" + std::string(key.str()) + "'");
+      out[std::string(key.str())] = *v;
+    }
+    return {};
+  };
+}
+
+std::map<std::string, Setter> setters(Config& c) {
+  return {
+      {"http.listen", text(c.http.listen)},
+      {"http.max_connections", number(c.http.max_connections, 1, 1e6)},
+      {"http.max_header_bytes", number(c.http.max_header_bytes, 1024, 1 << 20)},
+      {"http.max_body_bytes", number(c.http.max_body_bytes, 0, 64 << 20)},
+      {"http.idle_timeout_s", number(c.http.idle_timeout_s, 1, 3600)},
+      {"http.max_parked_requests", number(c.http.max_parked_requests, 0, 1e6)},
+      {"rtmp.listen", text(c.rtmp.listen)},
+      {"rtmp.max_connections", number(c.rtmp.max_connections, 1, 1e5)},
+      {"rtmp.max_message_bytes", number(c.rtmp.max_message_bytes, 64 * 1024, 64 << 20)},
+      {"rtmp.idle_timeout_s", number(c.rtmp.idle_timeout_s, 1, 3600)},
+      {"hls.part_target_s", number(c.hls.part_target_s, 0.1, 2.0)},
+      {"hls.segment_target_s", number(c.hls.segment_target_s, 0.5, 20.0)},
+      {"hls.window_segments", number(c.hls.window_segments, 3, 1000)},
+      {"hls.blocking_timeout_s", number(c.hls.blocking_timeout_s, 0.5, 60)},
+      {"stream.subscriber_queue_frames", number(c.stream.subscriber_queue_frames, 16, 1e5)},
+      {"stream.gop_cache_frames", number(c.stream.gop_cache_frames, 16, 1e5)},
+      {"auth.mode", text(c.auth.mode, {"open", "keys"})},
+      {"auth.keys", string_map(c.auth.keys)},
+      {"srt.listen", text(c.srt_listen)},
+      {"webrtc.listen", text(c.webrtc_listen)},
+      {"webrtc.public_ips", text_list(c.webrtc_public_ips)},
+      {"storage.data_dir", text(c.data_dir)},
+      {"runtime.shards", number(c.shards, 0, 256)},
+      {"log.level", text(c.log_level, {"trace", "debug", "info", "warn", "error"})},
+  };
+}
+
+// Applies every leaf of `table` (dotted path `prefix`) through the setters.
+base::Status apply_table(const toml::table& table, const std::string& prefix,
+                         std::map<std::string, Setter>& set) {
+  for (const auto& [key, node] : table) {
+    std::string path = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+    auto it = set.find(path);
+    if (it != set.end()) {
+      base::Status status = it->second(node);
+      if (!status) return base::make_error("config key '" + path + "': " + status.error().message);
+    } else if (const toml::table* sub = node.as_table()) {
+      base::Status status = apply_table(*sub, path, set);
+      if (!status) return status;
+    } else {
+      return base::make_error("unknown config key '" + path + "'");
+    }
+  }
+  return {};
+}
+
+// "a.b=value": the value parsed as a TOML value when it is one, else taken as a string.
+base::Result<toml::table> parse_override(const std::string& text) {
+  auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) return base::make_error("--set expects key=value, got '" + text + "'");
+  std::string key = text.substr(0, eq);
+  std::string value = text.substr(eq + 1);
+  toml::table result;
+  try {
+    toml::table parsed = toml::parse("v = " + value);
+    result = parsed;
+  } catch (const toml::parse_error&) {
+    result.insert("v", value);
+  }
+  // Re-nest under the dotted key: a.b.c = v.
+  toml::table root;
+  toml::table* cursor = &root;
+  std::istringstream parts(key);
+  std::vector<std::string> segments;
+  for (std::string part; std::getline(parts, part, '.');) segments.push_back(part);
+  for (size_t i = 0; i + 1 < segments.size(); ++i) {
+    cursor = cursor->insert(segments[i], toml::table{}).first->second.as_table();
+  }
+  cursor->insert(segments.back(), *result.get("v"));
+  return root;
+}
+
+}  // namespace
+
+base::Result<Config> load_config(const std::string& file, const std::vector<std::string>& overrides) {
+  Config config;
+  auto set = setters(config);
+  if (!file.empty()) {
+    try {
+      toml::table table = toml::parse_file(file);
+      base::Status status = apply_table(table, "", set);
+      if (!status) return base::make_error(file + ": " + status.error().message);
+    } catch (const toml::parse_error& e) {
+      std::ostringstream msg;
+      msg << file << ":" << e.source().begin.line << ": " << e.description();
+      return base::make_error(msg.str());
+    }
+  }
+  for (const auto& text : overrides) {
+    auto table = parse_override(text);
+    if (!table) return table.error();
+    base::Status status = apply_table(*table, "", set);
+    if (!status) return base::make_error("--set " + text + ": " + status.error().message);
+  }
+  return config;
+}
+
+}  // namespace vela::server

@@ -1,0 +1,65 @@
+#pragma once
+// The server's configuration: every key has a default (config/vela.toml documents them),
+// a TOML file overrides some, and `--set key=value` overrides any. Loaded once at start;
+// the resulting snapshot is immutable and passed by const reference.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+
+namespace vela::server {
+
+struct HttpConfig {
+  std::string listen = "0.0.0.0:8080";
+  uint32_t max_connections = 10000;
+  uint32_t max_header_bytes = 16 * 1024;
+  uint32_t max_body_bytes = 1024 * 1024;
+  double idle_timeout_s = 60;
+  uint32_t max_parked_requests = 20000;  // blocking playlist reloads and preload hints
+};
+
+struct RtmpConfig {
+  std::string listen = "0.0.0.0:1935";
+  uint32_t max_connections = 1000;
+  uint32_t max_message_bytes = 16 * 1024 * 1024;
+  double idle_timeout_s = 30;
+};
+
+struct HlsConfig {
+  double part_target_s = 0.333;
+  double segment_target_s = 2.0;
+  uint32_t window_segments = 8;
+  double blocking_timeout_s = 6.0;  // longest a blocking reload or preload hint is held
+};
+
+struct StreamConfig {
+  uint32_t subscriber_queue_frames = 512;
+  uint32_t gop_cache_frames = 1024;
+};
+
+struct AuthConfig {
+  std::string mode = "open";              // "open": key is the stream name; "keys": keys below
+  std::map<std::string, std::string> keys;  // publish key -> stream name
+};
+
+struct Config {
+  HttpConfig http;
+  RtmpConfig rtmp;
+  HlsConfig hls;
+  StreamConfig stream;
+  AuthConfig auth;
+  std::string srt_listen = "0.0.0.0:9000";
+  std::string webrtc_listen = "0.0.0.0:10000";
+  std::vector<std::string> webrtc_public_ips;
+  std::string data_dir = "./data";
+  uint32_t shards = 0;  // 0: one per core
+  std::string log_level = "info";
+};
+
+// file: path of a TOML file, or empty for the embedded defaults only.
+// overrides: "key=value" strings from --set; the value is read as TOML, else as a string.
+base::Result<Config> load_config(const std::string& file, const std::vector<std::string>& overrides);
+
+}  // namespace vela::server

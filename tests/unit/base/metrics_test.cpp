@@ -1,0 +1,67 @@
+#include "base/metrics.hpp"
+
+#include <gtest/gtest.h>
+
+#include "base/buffer.hpp"
+#include "base/byte_reader.hpp"
+#include "base/byte_writer.hpp"
+#include "base/rate_limit.hpp"
+
+namespace vela::base {
+
+TEST(Metrics, RendersFamiliesOnceWithLabels) {
+  MetricsRegistry registry;
+  registry.counter("vela_closed_total", "Sessions closed", R"(reason="eof")").add(2);
+  registry.counter("vela_closed_total", "Sessions closed", R"(reason="bad")").add();
+  registry.gauge("vela_sessions", "Open sessions").set(5);
+  EXPECT_EQ(&registry.counter("vela_closed_total", "", R"(reason="eof")"),
+            &registry.counter("vela_closed_total", "", R"(reason="eof")"));
+  std::string text = registry.render();
+  EXPECT_NE(text.find("# TYPE vela_closed_total counter\n"), std::string::npos);
+  EXPECT_NE(text.find("vela_closed_total{reason=\"eof\"} 2\n"), std::string::npos);
+  EXPECT_NE(text.find("vela_closed_total{reason=\"bad\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("vela_sessions 5\n"), std::string::npos);
+  EXPECT_EQ(text.find("# HELP vela_closed_total"), text.rfind("# HELP vela_closed_total"));
+}
+
+TEST(RateLimit, AllowsBurstPerInterval) {
+  RateLimit limit(1'000'000, 2);
+  EXPECT_TRUE(limit.allow(0));
+  EXPECT_TRUE(limit.allow(10));
+  EXPECT_FALSE(limit.allow(20));
+  EXPECT_EQ(limit.take_suppressed(), 1u);
+  EXPECT_TRUE(limit.allow(1'000'001));
+}
+
+TEST(ByteReader, FailsStickyOnUnderflow) {
+  const uint8_t data[] = {0x01, 0x02, 0x03};
+  ByteReader r(data);
+  EXPECT_EQ(r.u16be(), 0x0102);
+  EXPECT_EQ(r.u16be(), 0);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.u8(), 0);  // stays failed even though one byte is left
+  EXPECT_EQ(r.remaining(), 0u);
+}
+
+TEST(ByteWriter, PatchesSizes) {
+  std::vector<uint8_t> out;
+  ByteWriter w(out);
+  w.u32be(0);
+  w.text("moof");
+  w.u24be(0xABCDEF);
+  w.patch_u32be(0, static_cast<uint32_t>(out.size()));
+  ByteReader r(out);
+  EXPECT_EQ(r.u32be(), 11u);
+  EXPECT_EQ(r.u32be(), 0x6d6f6f66u);
+  EXPECT_EQ(r.u24be(), 0xABCDEFu);
+}
+
+TEST(Buffer, SlicesShareStorageAndClamp) {
+  Buffer b = Buffer::copy_of(std::string_view("hello world"));
+  Buffer s = b.slice(6, 100);
+  EXPECT_EQ(s.text(), "world");
+  EXPECT_EQ(s.data(), b.data() + 6);
+  EXPECT_TRUE(b.slice(20, 1).empty());
+}
+
+}  // namespace vela::base
