@@ -119,9 +119,13 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
     requests_.add();
     RequestContext context;
     context.shard = shard_.index();
-    Response response = parse_target(request.target(), context)
-                            ? co_await dispatch(request, context)
-                            : text_response(Status::bad_request, "malformed request target");
+    // Plain statements, not `cond ? co_await a : b`: GCC 12 destroys that temporary early.
+    Response response;
+    if (parse_target(request.target(), context)) {
+      response = co_await dispatch(request, context);
+    } else {
+      response = text_response(Status::bad_request, "malformed request target");
+    }
     add_cors(response);
     bool keep_alive = request.keep_alive() && !stopping_;
     response.keep_alive(keep_alive);

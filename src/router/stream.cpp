@@ -2,10 +2,13 @@
 
 #include <algorithm>
 
+#include "base/time.hpp"
+
 namespace vela::router {
 
 Stream::Stream(std::string name, runtime::ShardSet& shards, size_t home_shard, StreamOptions options)
     : name_(std::move(name)),
+      started_wall_us_(base::wall_clock_micros()),
       shards_(shards),
       home_shard_(home_shard),
       options_(options),

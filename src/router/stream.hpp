@@ -26,6 +26,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
 
   const std::string& name() const { return name_; }
   size_t home_shard() const { return home_shard_; }
+  int64_t started_wall_us() const { return started_wall_us_; }
 
   // Home shard: the publisher's side.
   void set_tracks(std::vector<media::TrackInfo> tracks);
@@ -60,6 +61,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
   void unwant_frames(size_t shard);
 
   std::string name_;
+  int64_t started_wall_us_;
   runtime::ShardSet& shards_;
   size_t home_shard_;
   StreamOptions options_;

@@ -1,0 +1,43 @@
+# Two entry points for a fresh Debian 12 machine: `make run` and `make test`.
+PRESET ?= release
+BUILD_DIR := build/$(PRESET)
+VELA := $(BUILD_DIR)/vela
+
+.PHONY: setup web build run test unit e2e asan fuzz clean
+
+setup:
+	bash scripts/setup
+
+web: setup
+	cd web && npm run build --silent
+
+build: web
+	cmake --preset $(PRESET) >/dev/null
+	cmake --build --preset $(PRESET)
+
+run: build
+	@echo "Publish: ffmpeg -re -f lavfi -i testsrc2=size=1280x720:rate=30 -f lavfi -i sine -c:v libx264 -g 60 -c:a aac -f flv rtmp://127.0.0.1:1935/live/demo"
+	@echo "Watch:   http://127.0.0.1:8080/watch/demo"
+	$(VELA) serve
+
+unit: build
+	ctest --preset $(PRESET) -j2
+
+e2e: build
+	cd tests/e2e && VELA_BIN=$(CURDIR)/$(VELA) node --test --test-concurrency=1
+
+test: unit e2e
+
+# Sanitizer build of the unit tests and fuzz corpus replays.
+asan: web
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan
+	ctest --preset asan -j2
+
+# libFuzzer targets (clang); run one with e.g. build/fuzz/tests/fuzz/fuzz_rtmp_chunk -max_total_time=60
+fuzz: web
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz
+
+clean:
+	rm -rf build web/dist

@@ -1,0 +1,77 @@
+#include "ingest/rtmp_listener.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "ingest/rtmp_session.hpp"
+#include "runtime/listener.hpp"
+
+namespace vela::ingest {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+RtmpListener::RtmpListener(runtime::Shard& shard, RtmpListenerOptions options, PublishContext context)
+    : shard_(shard),
+      options_(options),
+      context_(context),
+      connections_(context.metrics.gauge("vela_rtmp_connections", "Open RTMP connections",
+                                         "shard=\"" + std::to_string(shard.index()) + "\"")),
+      refused_(context.metrics.counter("vela_rtmp_refused_total",
+                                       "RTMP connections refused at the connection limit")) {}
+
+base::Status RtmpListener::start() {
+  auto acceptor = runtime::open_reuseport_acceptor(shard_.io(), options_.endpoint);
+  if (!acceptor) return acceptor.error();
+  acceptor_.emplace(std::move(*acceptor));
+  asio::co_spawn(shard_.io(), accept_loop(), asio::detached);
+  return {};
+}
+
+void RtmpListener::stop() {
+  stopping_ = true;
+  if (acceptor_) acceptor_->close();
+  boost::system::error_code ignored;
+  for (auto* socket : sockets_) socket->shutdown(tcp::socket::shutdown_both, ignored);
+}
+
+asio::awaitable<void> RtmpListener::accept_loop() {
+  while (!stopping_) {
+    auto [error, socket] = co_await acceptor_->async_accept(asio::as_tuple(asio::use_awaitable));
+    if (error) {
+      if (stopping_ || error == asio::error::operation_aborted) break;
+      spdlog::warn("rtmp accept failed: {}", error.message());
+      continue;
+    }
+    if (sockets_.size() >= options_.max_connections) {
+      refused_.add();
+      socket.close();
+      continue;
+    }
+    uint64_t id = (static_cast<uint64_t>(shard_.index()) << 48) | next_session_++;
+    asio::co_spawn(shard_.io(), serve(std::move(socket), id), [id](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        spdlog::error("rtmp session={:x} ended by exception: {}", id, ex.what());
+      }
+    });
+  }
+}
+
+asio::awaitable<void> RtmpListener::serve(tcp::socket socket, uint64_t session_id) {
+  socket.set_option(tcp::no_delay(true));
+  auto registered = sockets_.insert(sockets_.end(), &socket);
+  connections_.add(1);
+  RtmpSession session(shard_, context_, session_id,
+                      RtmpSessionLimits{options_.max_message_bytes, options_.idle_timeout});
+  co_await session.run(socket);
+  sockets_.erase(registered);
+  connections_.add(-1);
+}
+
+}  // namespace vela::ingest

@@ -1,0 +1,143 @@
+#include "server/serve.hpp"
+
+#include <boost/asio/signal_set.hpp>
+#include <future>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <thread>
+
+#include "auth/publish_auth.hpp"
+#include "http/hls_origin.hpp"
+#include "http/server.hpp"
+#include "ingest/rtmp_listener.hpp"
+#include "runtime/listener.hpp"
+#include "server/packaging_observer.hpp"
+#include "server/web_routes.hpp"
+
+namespace vela::server {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::chrono::milliseconds millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+packager::LivePackagerOptions packaging_options(const Config& config) {
+  packager::LivePackagerOptions options;
+  options.segmenter.part_target_s = config.hls.part_target_s;
+  options.segmenter.segment_target_s = config.hls.segment_target_s;
+  options.timeline.part_target_s = config.hls.part_target_s;
+  options.timeline.target_duration_s = static_cast<uint32_t>(config.hls.segment_target_s + 0.5);
+  options.timeline.window_segments = config.hls.window_segments;
+  options.queue_frames = config.stream.subscriber_queue_frames;
+  return options;
+}
+
+// Runs fn on every shard and waits until all have run it.
+template <class Fn>
+void on_every_shard(runtime::ShardSet& shards, Fn fn) {
+  std::vector<std::future<void>> done;
+  for (size_t i = 0; i < shards.size(); ++i) {
+    auto promise = std::make_shared<std::promise<void>>();
+    done.push_back(promise->get_future());
+    shards.at(i).post([fn, i, promise] {
+      fn(i);
+      promise->set_value();
+    });
+  }
+  for (auto& f : done) f.wait();
+}
+
+}  // namespace
+
+int serve(const Config& config) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("vela"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+
+  auto http_endpoint = runtime::parse_endpoint(config.http.listen);
+  auto rtmp_endpoint = runtime::parse_endpoint(config.rtmp.listen);
+  if (!http_endpoint || !rtmp_endpoint) {
+    spdlog::critical("bad listen address: {}", (!http_endpoint ? http_endpoint.error() : rtmp_endpoint.error()).message);
+    return 1;
+  }
+
+  size_t shard_count = config.shards ? config.shards : std::max(1u, std::thread::hardware_concurrency());
+  runtime::ShardSet shards(shard_count);
+  base::MetricsRegistry metrics;
+  router::StreamRegistry registry(shards, router::StreamOptions{config.stream.gop_cache_frames});
+  auth::PublishAuthorizer authorizer(config.auth.mode == "keys" ? auth::PublishMode::keys : auth::PublishMode::open,
+                                     config.auth.keys);
+
+  // Ended streams keep their final playlist long enough for players to see EXT-X-ENDLIST.
+  auto ended_retention = millis(std::max(30.0, config.hls.segment_target_s * config.hls.window_segments));
+  std::vector<std::unique_ptr<packager::HlsShardDirectory>> directories;
+  std::vector<packager::HlsShardDirectory*> directory_ptrs;
+  for (size_t i = 0; i < shard_count; ++i) {
+    directories.push_back(std::make_unique<packager::HlsShardDirectory>(shards.at(i).io(), ended_retention));
+    directory_ptrs.push_back(directories.back().get());
+  }
+  PackagingObserver packaging(shards, directory_ptrs, packaging_options(config));
+
+  http::HlsOrigin origin(directory_ptrs,
+                         {config.hls.blocking_timeout_s,
+                          std::max<uint32_t>(1, config.http.max_parked_requests / static_cast<uint32_t>(shard_count))},
+                         metrics);
+  http::Router router;
+  add_web_routes(router, registry, metrics);
+  router.add_prefix(http::beast_http::verb::get, "/live/",
+                    [&origin](const http::Request& req, http::RequestContext& ctx) { return origin.handle(req, ctx); });
+
+  ingest::PublishContext publish_context{registry, authorizer, packaging, metrics};
+  auto per_shard = [&](uint32_t total) { return std::max<uint32_t>(1, total / static_cast<uint32_t>(shard_count)); };
+  std::vector<std::unique_ptr<http::Server>> http_servers;
+  std::vector<std::unique_ptr<ingest::RtmpListener>> rtmp_listeners;
+  for (size_t i = 0; i < shard_count; ++i) {
+    http::ServerOptions http_options{*http_endpoint, per_shard(config.http.max_connections), config.http.max_header_bytes,
+                                     config.http.max_body_bytes, millis(config.http.idle_timeout_s)};
+    http_servers.push_back(std::make_unique<http::Server>(shards.at(i), http_options, router, metrics));
+    ingest::RtmpListenerOptions rtmp_options{*rtmp_endpoint, per_shard(config.rtmp.max_connections),
+                                             config.rtmp.max_message_bytes, millis(config.rtmp.idle_timeout_s)};
+    rtmp_listeners.push_back(std::make_unique<ingest::RtmpListener>(shards.at(i), rtmp_options, publish_context));
+    // Before the shard threads run, so this thread may open their listeners.
+    for (base::Status status : {http_servers.back()->start(), rtmp_listeners.back()->start()}) {
+      if (!status) {
+        spdlog::critical("{}", status.error().message);
+        return 1;
+      }
+    }
+  }
+  shards.start();
+  spdlog::info("vela serving: http {} rtmp {} shards {} data_dir {}", config.http.listen, config.rtmp.listen,
+               shard_count, config.data_dir);
+
+  asio::io_context signals_io;
+  asio::signal_set signals(signals_io, SIGINT, SIGTERM);
+  int received = 0;
+  signals.async_wait([&](const boost::system::error_code&, int signal) { received = signal; });
+  signals_io.run();
+
+  spdlog::info("signal {}: shutting down", received);
+  // Stop accepting and end every publish (packagers flush, playlists get EXT-X-ENDLIST).
+  on_every_shard(shards, [&](size_t i) {
+    rtmp_listeners[i]->stop();
+    http_servers[i]->stop();
+  });
+  // In-flight HTTP exchanges (parked reloads included) get a few seconds to finish.
+  auto deadline = std::chrono::steady_clock::now() + 3s;
+  auto open_http = [&] {
+    size_t n = 0;
+    for (auto& s : http_servers) n += s->open_connections();
+    return n;
+  };
+  while (open_http() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+  shards.abort();
+  shards.join();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace vela::server

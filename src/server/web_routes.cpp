@@ -1,0 +1,92 @@
+#include "server/web_routes.hpp"
+
+#include <boost/json.hpp>
+#include <ctime>
+
+#include "http/static_assets.hpp"
+
+namespace vela::server {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using http::beast_http::verb;
+
+namespace {
+
+http::Response asset_response(std::string_view path) {
+  const http::StaticAsset* asset = http::find_static_asset(path);
+  if (!asset) return http::text_response(http::Status::not_found, "not found");
+  // Embedded bytes live as long as the process: wrap them without copying would need a
+  // non-owning Buffer; pages are small and rarely fetched, so one copy is fine here.
+  http::Response res = http::make_response(http::Status::ok, asset->content_type,
+                                           base::Buffer::copy_of(asset->bytes));
+  res.set(http::beast_http::field::cache_control,
+          path.starts_with("assets/") ? "public, max-age=300" : "no-cache");
+  return res;
+}
+
+std::string iso8601(int64_t wall_us) {
+  std::time_t seconds = static_cast<std::time_t>(wall_us / 1'000'000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+json::object describe_track(const media::TrackInfo& t) {
+  json::object o;
+  o["id"] = t.id;
+  o["kind"] = t.kind == media::MediaKind::video ? "video" : "audio";
+  o["codec"] = t.codec_string;
+  if (t.kind == media::MediaKind::video) {
+    o["width"] = t.width;
+    o["height"] = t.height;
+    if (t.frame_rate > 0) o["frame_rate"] = t.frame_rate;
+  } else {
+    o["sample_rate"] = t.sample_rate;
+    o["channels"] = t.channels;
+  }
+  return o;
+}
+
+}  // namespace
+
+void add_web_routes(http::Router& router, const router::StreamRegistry& registry,
+                    const base::MetricsRegistry& metrics) {
+  router.add(verb::get, "/", [](const http::Request&, http::RequestContext&) -> asio::awaitable<http::Response> {
+    co_return asset_response("index.html");
+  });
+  router.add_prefix(verb::get, "/watch/", [](const http::Request&, http::RequestContext&) -> asio::awaitable<http::Response> {
+    co_return asset_response("watch.html");
+  });
+  router.add_prefix(verb::get, "/assets/", [](const http::Request&, http::RequestContext& ctx) -> asio::awaitable<http::Response> {
+    co_return asset_response(std::string_view(ctx.path).substr(1));
+  });
+  router.add(verb::get, "/healthz", [](const http::Request&, http::RequestContext&) -> asio::awaitable<http::Response> {
+    co_return http::text_response(http::Status::ok, "ok");
+  });
+  router.add(verb::get, "/metrics", [&metrics](const http::Request&, http::RequestContext&) -> asio::awaitable<http::Response> {
+    http::Response res = http::make_response(http::Status::ok, "text/plain; version=0.0.4",
+                                             base::Buffer::copy_of(std::string_view(metrics.render())));
+    res.set(http::beast_http::field::cache_control, "no-store");
+    co_return res;
+  });
+  router.add(verb::get, "/api/v1/streams", [&registry](const http::Request&, http::RequestContext& ctx) -> asio::awaitable<http::Response> {
+    json::array streams;
+    for (const auto& stream : registry.list()) {
+      json::object o;
+      o["name"] = stream->name();
+      o["live"] = !stream->ended(ctx.shard);
+      o["started_at"] = iso8601(stream->started_wall_us());
+      json::array tracks;
+      for (const auto& t : stream->tracks(ctx.shard)) tracks.push_back(describe_track(t));
+      o["tracks"] = std::move(tracks);
+      o["playback"] = {{"hls", "/live/" + stream->name() + "/index.m3u8"}, {"watch", "/watch/" + stream->name()}};
+      streams.push_back(std::move(o));
+    }
+    co_return http::json_response(http::Status::ok, json::serialize(json::object{{"streams", std::move(streams)}}));
+  });
+}
+
+}  // namespace vela::server

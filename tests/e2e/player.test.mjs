@@ -1,0 +1,76 @@
+// The web player in a real browser: headless Chromium (Debian's) plays the stream with
+// hls.js at low latency, and the home page lists it.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { e2eTest, median, sleep, waitFor } from './lib/harness.mjs';
+import { pickVariant, waitForMedia, waitForStream } from './lib/hls.mjs';
+import { completeSegments } from './lib/m3u8.mjs';
+import { publish, startVela } from './lib/vela.mjs';
+import { capturePageLog, launchChromium } from './lib/browser.mjs';
+
+e2eTest('the web player plays the live stream at low latency', { timeout: 150000 }, async (t, h) => {
+  const vela = await startVela(h);
+  const name = 'playertest';
+  await publish(h, vela.rtmpUrl(name), { size: '640x360' });
+  const { mv, url } = await waitForStream(vela, name);
+  await waitForMedia(vela, pickVariant(mv, url, '640x360').url, (p) => completeSegments(p).length >= 1, { what: 'a complete segment' });
+
+  const browser = await launchChromium(h);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const pageLog = [];
+  capturePageLog(page, pageLog);
+  const pageErrors = () => pageLog.filter((l) => l.startsWith('pageerror'));
+  const shots = await h.dir('screenshots');
+  try {
+    await page.goto(vela.url(`/watch/${name}`), { waitUntil: 'load', timeout: 30000 });
+    await page.waitForFunction(() => window.velaPlayer && window.velaPlayer.stats().playing, null, { timeout: 30000, polling: 250 });
+
+    // Sample for 8 s.
+    const samples = [];
+    const t0 = Date.now();
+    while (Date.now() - t0 < 8000) {
+      const s = await page.evaluate(() => {
+        const st = window.velaPlayer.stats();
+        return { latency: st.latency, buffer: st.buffer, currentTime: st.currentTime, playing: st.playing, width: st.width, height: st.height };
+      });
+      samples.push({ at: (Date.now() - t0) / 1000, ...s });
+      await sleep(500);
+    }
+    await page.screenshot({ path: path.join(shots, 'watch.png') }).catch(() => {});
+    t.diagnostic(`player samples: ${JSON.stringify(samples.map((s) => [s.at.toFixed(1), s.currentTime.toFixed(2), s.latency?.toFixed(2), s.buffer.toFixed(2), s.playing]))}`);
+
+    const advanced = samples.at(-1).currentTime - samples[0].currentTime;
+    assert.ok(advanced >= 4, `currentTime advanced ${advanced.toFixed(2)} s over ${samples.at(-1).at.toFixed(1)} s`);
+    const late = samples.filter((s) => s.at >= 3);
+    const latencies = late.map((s) => s.latency).filter((l) => typeof l === 'number' && Number.isFinite(l));
+    assert.ok(latencies.length >= late.length / 2, `latency known in ${latencies.length} of ${late.length} samples`);
+    assert.ok(median(latencies) < 3, `median latency ${median(latencies).toFixed(2)} s`);
+    assert.ok(Math.max(...latencies) < 5, `max latency ${Math.max(...latencies).toFixed(2)} s`);
+    const last = samples.at(-1);
+    assert.equal(`${last.width}x${last.height}`, '640x360', 'video size');
+    assert.deepEqual(pageErrors(), [], 'uncaught errors on the player page');
+
+    // The home page lists the live stream.
+    const home = await context.newPage();
+    capturePageLog(home, pageLog);
+    await home.goto(vela.url('/'), { waitUntil: 'load', timeout: 30000 });
+    await waitFor(
+      async () => {
+        if ((await home.textContent('body')).includes(name)) return true;
+        await home.reload({ waitUntil: 'load', timeout: 10000 });
+        return false;
+      },
+      { timeoutMs: 15000, intervalMs: 1500, what: `the home page to list ${name}` },
+    );
+    await home.screenshot({ path: path.join(shots, 'home.png') }).catch(() => {});
+    assert.deepEqual(pageErrors(), [], 'uncaught errors on the pages');
+    await browser.close();
+    await vela.stopCleanly();
+  } catch (err) {
+    await page.screenshot({ path: path.join(shots, 'failure.png') }).catch(() => {});
+    t.diagnostic('browser log (last 80 lines):');
+    for (const line of pageLog.slice(-80)) t.diagnostic(line);
+    throw err;
+  }
+});

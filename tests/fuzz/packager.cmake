@@ -1,0 +1,1 @@
+vela_fuzz_target(hls_request packager)

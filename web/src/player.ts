@@ -1,0 +1,147 @@
+// Plays one live stream with hls.js (or the browser's native HLS) and keeps at it: a stream that
+// is missing, ends or fails is retried every few seconds, so playback starts by itself when the
+// publisher (re)connects.
+import Hls, { ErrorDetails, ErrorTypes, Events, type ErrorData, type HlsConfig } from "hls.js";
+
+export type PlayerStatus =
+  | "connecting"
+  | "playing"
+  | "buffering" // was playing, now waiting for media
+  | "ended" // the stream stopped; retrying
+  | "not-found" // no such stream (yet); retrying
+  | "error" // network or media failure; retrying
+  | "unsupported"; // this browser has neither MSE nor native HLS
+
+const kRetryDelayMs = 3000;
+
+const kHlsConfig: Partial<HlsConfig> = {
+  lowLatencyMode: true,
+  // Target latency is the playlist's PART-HOLD-BACK: hls.js uses it in low-latency mode unless
+  // liveSyncDuration is set, so the server stays in charge of it. When playback drifts behind the
+  // target, hls.js catches up by playing up to 15% faster rather than seeking.
+  maxLiveSyncPlaybackRate: 1.15,
+  liveDurationInfinity: true,
+  // Live viewers rarely seek back; keep only a few seconds of played media buffered.
+  backBufferLength: 4,
+  // hls.mjs has no built-in worker; fMP4 needs no transmuxing, so running inline costs nothing.
+  enableWorker: false,
+};
+
+export class Player {
+  private hlsInstance: Hls | null = null;
+  private status: PlayerStatus | null = null;
+  private retryTimer: number | undefined;
+  private mediaRecoveryTried = false;
+
+  constructor(
+    readonly video: HTMLVideoElement,
+    private readonly src: string,
+    private readonly onStatus: (status: PlayerStatus) => void,
+  ) {
+    // Browsers allow autoplay only without sound; the page offers an unmute button.
+    video.muted = true;
+    video.autoplay = true;
+    video.playsInline = true;
+    video.addEventListener("playing", () => this.report("playing"));
+    video.addEventListener("waiting", () => this.status === "playing" && this.report("buffering"));
+    video.addEventListener("ended", () => this.retry("ended"));
+    video.addEventListener("loadedmetadata", () => this.onNativeMetadata());
+    video.addEventListener("error", () => void this.onNativeError());
+  }
+
+  /** The hls.js instance of the current attempt; null with native HLS or between attempts. */
+  get hls(): Hls | null {
+    return this.hlsInstance;
+  }
+
+  start(): void {
+    // Retries keep showing why they happen until playback starts.
+    if (this.status === null) this.report("connecting");
+    if (Hls.isSupported()) this.startHls();
+    else if (this.video.canPlayType("application/vnd.apple.mpegurl")) this.startNative();
+    else this.report("unsupported");
+  }
+
+  private startHls(): void {
+    const hls = new Hls(kHlsConfig);
+    this.hlsInstance = hls;
+    this.mediaRecoveryTried = false;
+    hls.on(Events.MANIFEST_PARSED, () => this.play());
+    // A playlist that is already complete (EXT-X-ENDLIST) before playback began belongs to a
+    // stream that ended: wait for it to go live again instead of replaying its last seconds.
+    hls.on(Events.LEVEL_LOADED, (_event, data) => {
+      if (!data.details.live && !this.hasPlayed()) this.retry("ended");
+    });
+    hls.on(Events.ERROR, (_event, data) => this.onHlsError(data));
+    hls.loadSource(this.src);
+    hls.attachMedia(this.video);
+  }
+
+  private startNative(): void {
+    this.video.src = this.src;
+    this.play();
+  }
+
+  private play(): void {
+    // A rejected play() means autoplay is blocked even muted; the unmute button starts playback.
+    this.video.play().catch(() => {});
+  }
+
+  private hasPlayed(): boolean {
+    return this.status === "playing" || this.status === "buffering";
+  }
+
+  // Native HLS equivalent of the EXT-X-ENDLIST check: a live stream has an infinite duration.
+  private onNativeMetadata(): void {
+    if (!this.hlsInstance && Number.isFinite(this.video.duration) && !this.hasPlayed()) {
+      this.retry("ended");
+    }
+  }
+
+  private onHlsError(data: ErrorData): void {
+    if (!data.fatal) return;
+    if (data.type === ErrorTypes.MEDIA_ERROR && !this.mediaRecoveryTried) {
+      this.mediaRecoveryTried = true;
+      this.hlsInstance?.recoverMediaError();
+      return;
+    }
+    if (data.response?.code === 404) {
+      // A missing multivariant playlist means no such stream; anything else vanishing means it ended.
+      this.retry(data.details === ErrorDetails.MANIFEST_LOAD_ERROR ? "not-found" : "ended");
+    } else {
+      this.retry("error");
+    }
+  }
+
+  // Native HLS reports failures only as a media element error; ask the server what is wrong.
+  private async onNativeError(): Promise<void> {
+    if (this.hlsInstance || this.retryTimer !== undefined) return;
+    const response = await fetch(this.src, { cache: "no-store" }).catch(() => null);
+    this.retry(response?.status === 404 ? "not-found" : "error");
+  }
+
+  private retry(status: PlayerStatus): void {
+    if (this.retryTimer !== undefined) return;
+    this.stop();
+    this.report(status);
+    this.retryTimer = window.setTimeout(() => {
+      this.retryTimer = undefined;
+      this.start();
+    }, kRetryDelayMs);
+  }
+
+  private stop(): void {
+    this.hlsInstance?.destroy();
+    this.hlsInstance = null;
+    if (this.video.hasAttribute("src")) {
+      this.video.removeAttribute("src");
+      this.video.load();
+    }
+  }
+
+  private report(status: PlayerStatus): void {
+    if (this.retryTimer !== undefined || status === this.status) return;
+    this.status = status;
+    this.onStatus(status);
+  }
+}
