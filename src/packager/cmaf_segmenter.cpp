@@ -29,11 +29,12 @@ int64_t default_duration(const TrackInfo& track) {
 }
 
 uint32_t clamp_duration(int64_t ticks) {
-  return static_cast<uint32_t>(
-      std::clamp<int64_t>(ticks, 0, std::numeric_limits<uint32_t>::max()));
+  return static_cast<uint32_t>(std::clamp<int64_t>(ticks, 0, std::numeric_limits<uint32_t>::max()));
 }
 
-uint64_t decode_time(int64_t dts) { return static_cast<uint64_t>(std::max<int64_t>(dts, 0)); }
+uint64_t decode_time(int64_t dts) {
+  return static_cast<uint64_t>(std::max<int64_t>(dts, 0));
+}
 
 base::Status check_track(const TrackInfo& track) {
   if (track.codec_config.empty()) return base::make_error("CMAF: track without codec config");
@@ -90,7 +91,6 @@ CmafSegmenter::CmafSegmenter(const CmafSegmenterOptions& options, CmafSink sink,
       sink_(std::move(sink)),
       driver_(driver),
       follower_(follower),
-      driver_is_video_(driver.video),
       init_segment_(std::move(init_segment)),
       part_target_(std::llround(options.part_target_s * static_cast<double>(driver.timescale))),
       segment_target_(
@@ -113,7 +113,7 @@ void CmafSegmenter::push(const FramePtr& frame) {
 void CmafSegmenter::push_driver(const FramePtr& frame) {
   bool backwards = in_segment_ && frame->dts < last_driver_dts_;
   if (frame->discontinuity || backwards) on_discontinuity(true);
-  bool keyframe = frame->keyframe || !driver_is_video_;
+  bool keyframe = frame->keyframe || !driver_.video;
   if (!in_segment_) {
     if (!keyframe) {
       ++stats_.dropped_frames;
@@ -162,7 +162,7 @@ void CmafSegmenter::on_discontinuity(bool from_driver) {
   // Audio jumped first and video has not restarted a segment yet: nothing left to cut.
   if (same_jump && !in_segment_) return;
   if (in_segment_) {
-    close_part(estimated_driver_end(), true);
+    close_part(held_end(), true);
     end_segment();
   }
   if (stats_.segments > 0) next_discontinuity_ = true;
@@ -207,7 +207,7 @@ void CmafSegmenter::fill_driver_samples(int64_t cut) {
     int64_t end = i + 1 < part_frames_.size() ? part_frames_[i + 1]->dts : cut;
     driver_samples_.push_back(format::fmp4::Sample{frame.payload.span(),
                                                    clamp_duration(end - frame.dts), frame.cts,
-                                                   frame.keyframe || !driver_is_video_});
+                                                   frame.keyframe || !driver_.video});
   }
 }
 
@@ -227,6 +227,9 @@ void CmafSegmenter::fill_follower_samples(size_t count) {
 }
 
 void CmafSegmenter::close_part(int64_t cut, bool take_all) {
+  // Parts tile the timeline: after a forced cut ran ahead with audio, video resuming a
+  // little earlier must not give a negative duration.
+  cut = std::max(cut, part_start_);
   size_t audio_count = 0;
   while (audio_count < pending_audio_.size() &&
          (take_all || pending_audio_[audio_count].time < cut)) {
@@ -249,8 +252,7 @@ void CmafSegmenter::close_part(int64_t cut, bool take_all) {
   part.msn = msn_;
   part.index = part_index_++;
   part.duration_s = seconds(cut - part_start_);
-  part.independent =
-      !driver_is_video_ || (!part_frames_.empty() && part_frames_.front()->keyframe);
+  part.independent = !driver_.video || (!part_frames_.empty() && part_frames_.front()->keyframe);
   part.wall_clock_us = part_frames_.empty() ? pending_audio_.front().frame->wall_clock_us
                                             : part_frames_.front()->wall_clock_us;
   part.data = format::fmp4::write_fragment(sequence_++, std::span(runs.data(), run_count));
@@ -268,9 +270,15 @@ void CmafSegmenter::close_part(int64_t cut, bool take_all) {
   if (sink_.on_part) sink_.on_part(part);
 }
 
-int64_t CmafSegmenter::estimated_driver_end() const {
+int64_t CmafSegmenter::held_end() const {
   int64_t duration = last_driver_duration_ > 0 ? last_driver_duration_ : driver_.default_duration;
-  return last_driver_dts_ + duration;
+  int64_t end = std::max(part_start_, last_driver_dts_ + duration);
+  if (!pending_audio_.empty()) {
+    end = std::max(
+        end, pending_audio_.back().time + base::rescale(follower_->default_duration,
+                                                        follower_->timescale, driver_.timescale));
+  }
+  return end;
 }
 
 void CmafSegmenter::enforce_bounds() {
@@ -282,9 +290,7 @@ void CmafSegmenter::enforce_bounds() {
   if (in_segment_) {
     // Video stalled (or a runaway part): emit what is held, up to the latest audio.
     ++stats_.forced_cuts;
-    int64_t cut = estimated_driver_end();
-    if (!pending_audio_.empty()) cut = std::max(cut, pending_audio_.back().time);
-    close_part(cut, true);
+    close_part(held_end(), true);
     return;
   }
   // Waiting for a keyframe: keep only the newest audio.
@@ -297,7 +303,7 @@ void CmafSegmenter::enforce_bounds() {
 
 void CmafSegmenter::flush() {
   if (in_segment_) {
-    close_part(estimated_driver_end(), true);
+    close_part(held_end(), true);
     end_segment();
   }
   driver_flag_owed_ = follower_flag_owed_ = false;

@@ -12,9 +12,9 @@
 // - A part ends before the video frame that would make it longer than part_target_s, and
 //   always at a segment end. A frame's own duration is only known when the next one comes,
 //   so it is assumed to be the longest of the recent ones; a part can pass the target only
-//   if a frame lasts longer than those (or a single frame is longer than the target). It is emitted as soon as the frame that begins the next part
-//   arrives. A frame's duration is the next frame's dts minus its own; the last frame at a
-//   discontinuity or flush reuses the previous duration.
+//   if a frame lasts longer than those (or a single frame is longer than the target). It is emitted
+//   as soon as the frame that begins the next part arrives. A frame's duration is the next frame's
+//   dts minus its own; the last frame at a discontinuity or flush reuses the previous duration.
 // - Audio goes into the part whose video time range holds its dts; audio that arrives
 //   before the cut frame waits for it. Audio-only streams cut by audio time and every part
 //   is independent.
@@ -46,11 +46,11 @@
 namespace vela::packager {
 
 struct CmafSegmenterOptions {
-  double part_target_s = 0.333;     // PART-TARGET: no part is longer (unless one frame is)
-  double segment_target_s = 2.0;    // minimum segment duration, when GOPs allow
-  uint64_t first_msn = 0;           // media sequence number of the first segment
-  size_t max_part_frames = 1000;    // audio + video frames held before a forced cut
-  size_t max_part_bytes = 32 << 20; // payload bytes held before a forced cut
+  double part_target_s = 0.333;      // PART-TARGET: no part is longer (unless one frame is)
+  double segment_target_s = 2.0;     // minimum segment duration, when GOPs allow
+  uint64_t first_msn = 0;            // media sequence number of the first segment
+  size_t max_part_frames = 1000;     // audio + video frames held before a forced cut
+  size_t max_part_bytes = 32 << 20;  // payload bytes held before a forced cut
 };
 
 struct CmafSink {
@@ -71,8 +71,7 @@ class CmafSegmenter {
   // of unknown tracks too). In the fMP4 output video is track_ID 1 and audio follows.
   // Errors: no usable track, a track without codec config or timescale, bad targets.
   static base::Result<std::unique_ptr<CmafSegmenter>> create(
-      std::span<const media::TrackInfo> tracks, const CmafSegmenterOptions& options,
-      CmafSink sink);
+      std::span<const media::TrackInfo> tracks, const CmafSegmenterOptions& options, CmafSink sink);
 
   // ftyp+moov for every part this segmenter emits; built once.
   base::Buffer init_segment() const { return init_segment_; }
@@ -113,7 +112,9 @@ class CmafSegmenter {
   void close_part(int64_t cut, bool take_all);
   void fill_driver_samples(int64_t cut);
   void fill_follower_samples(size_t count);
-  int64_t estimated_driver_end() const;
+  // Where everything held ends: the last video frame (its duration assumed to be the
+  // previous one's) or the latest pending audio, whichever is later.
+  int64_t held_end() const;
   void enforce_bounds();
   double seconds(int64_t ticks) const;
 
@@ -121,7 +122,6 @@ class CmafSegmenter {
   CmafSink sink_;
   Track driver_;
   std::optional<Track> follower_;
-  bool driver_is_video_ = false;
   base::Buffer init_segment_;
   int64_t part_target_ = 0;     // driver ticks
   int64_t segment_target_ = 0;  // driver ticks

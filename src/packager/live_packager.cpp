@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <spdlog/spdlog.h>
 
+#include "base/time.hpp"
+
 namespace vela::packager {
 
 LivePackager::LivePackager(std::shared_ptr<router::Stream> stream, runtime::ShardSet& shards,
@@ -12,7 +14,14 @@ LivePackager::LivePackager(std::shared_ptr<router::Stream> stream, runtime::Shar
       shards_(shards),
       directories_(std::move(directories)),
       options_(std::move(options)),
-      generation_(generation) {}
+      generation_(generation) {
+  // Numbers start at the session's wall-clock millisecond: a later session of the same
+  // stream (or one after a restart) never reuses an earlier session's object names, and a
+  // session makes far fewer than one segment or init per millisecond.
+  uint64_t first = static_cast<uint64_t>(base::wall_clock_micros() / 1000);
+  next_msn_ = first;
+  options_.timeline.first_init_id = first;
+}
 
 void LivePackager::start() {
   std::weak_ptr<LivePackager> weak = weak_from_this();

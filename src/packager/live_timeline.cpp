@@ -29,6 +29,7 @@ LiveTimeline::LiveTimeline(LiveTimelineConfig config) : config_(std::move(config
   config_.retained_segments = std::max(config_.retained_segments, kMinRetainedSegments);
   target_duration_s_ = std::max<uint32_t>(1, config_.target_duration_s);
   part_target_ms_ = ceil_millis(config_.part_target_s);
+  next_init_id_ = config_.first_init_id;
 }
 
 base::Status LiveTimeline::set_init(base::Buffer init) {

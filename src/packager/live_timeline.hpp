@@ -46,6 +46,10 @@ struct LiveTimelineConfig {
   uint32_t window_segments = 6;     // complete segments listed (at least 3)
   uint32_t retained_segments = 3;   // delisted segments still fetchable (at least 1)
   bool delta_updates = true;        // advertise CAN-SKIP-UNTIL and honour _HLS_skip
+  // Id of the first init segment. A publish session that starts its ids (and msns) where no
+  // earlier session of the stream reached keeps every object name unique, so caches that
+  // hold media as immutable never see a name reused for other bytes.
+  uint64_t first_init_id = 0;
 };
 
 // A part's place in the timeline; ordered like the playlist.
@@ -122,7 +126,7 @@ class LiveTimeline {
   // The oldest init id still held, and the newest (what new segments use).
   uint64_t oldest_init_id() const;
   uint64_t current_init_id() const { return next_init_id_ - 1; }
-  bool has_init() const { return next_init_id_ > 0; }
+  bool has_init() const { return !inits_.empty(); }
 
  private:
   struct Init {

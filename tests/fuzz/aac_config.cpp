@@ -13,8 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!config) return 0;
   if (config->sample_rate == 0 || config->sample_rate > 192000) __builtin_trap();
   if (config->output_sample_rate == 0 || config->channels == 0) __builtin_trap();
-  if (config->sbr != (config->object_type == kAacObjectSbr ||
-                      config->object_type == kAacObjectPs)) {
+  if (config->sbr !=
+      (config->object_type == kAacObjectSbr || config->object_type == kAacObjectPs)) {
     __builtin_trap();
   }
   if (aac_codec_string(*config).rfind("mp4a.40.", 0) != 0) __builtin_trap();

@@ -14,14 +14,16 @@ using media::TrackInfo;
 constexpr uint32_t kMovieTimescale = 1000;
 constexpr uint32_t kFixedOne = 0x00010000;  // 1.0 in 16.16
 constexpr uint16_t kLanguageUnd = 0x55c4;   // "und", ISO 639-2/T packed in 5-bit letters
-constexpr std::array<uint32_t, 9> kUnityMatrix = {kFixedOne, 0, 0, 0, kFixedOne, 0,
-                                                  0,         0, 0x40000000};
+constexpr std::array<uint32_t, 9> kUnityMatrix = {kFixedOne, 0, 0, 0,         kFixedOne,
+                                                  0,         0, 0, 0x40000000};
 
 void write_matrix(ByteWriter& w) {
   for (uint32_t v : kUnityMatrix) w.u32be(v);
 }
 
-uint16_t clamp_u16(uint32_t v) { return static_cast<uint16_t>(std::min<uint32_t>(v, 0xffff)); }
+uint16_t clamp_u16(uint32_t v) {
+  return static_cast<uint16_t>(std::min<uint32_t>(v, 0xffff));
+}
 
 void write_ftyp(ByteWriter& w) {
   Box ftyp(w, "ftyp");
@@ -35,7 +37,7 @@ void write_mvhd(ByteWriter& w, uint32_t next_track_id) {
   w.u32be(0);  // creation_time
   w.u32be(0);  // modification_time
   w.u32be(kMovieTimescale);
-  w.u32be(0);  // duration: unknown (fragmented)
+  w.u32be(0);          // duration: unknown (fragmented)
   w.u32be(kFixedOne);  // rate
   w.u16be(0x0100);     // volume 1.0
   w.fill(0, 10);       // reserved
@@ -51,11 +53,11 @@ void write_tkhd(ByteWriter& w, const TrackInfo& track) {
   w.u32be(0);  // creation_time
   w.u32be(0);  // modification_time
   w.u32be(track.id);
-  w.u32be(0);  // reserved
-  w.u32be(0);  // duration
-  w.fill(0, 8);  // reserved
-  w.u16be(0);    // layer
-  w.u16be(0);    // alternate_group
+  w.u32be(0);                   // reserved
+  w.u32be(0);                   // duration
+  w.fill(0, 8);                 // reserved
+  w.u16be(0);                   // layer
+  w.u16be(0);                   // alternate_group
   w.u16be(video ? 0 : 0x0100);  // volume
   w.u16be(0);                   // reserved
   write_matrix(w);
@@ -91,9 +93,9 @@ void write_avc1(ByteWriter& w, const TrackInfo& track) {
   w.u16be(clamp_u16(track.height));
   w.u32be(0x00480000);  // 72 dpi
   w.u32be(0x00480000);
-  w.u32be(0);     // reserved
-  w.u16be(1);     // frame_count
-  w.fill(0, 32);  // compressorname (empty Pascal string)
+  w.u32be(0);       // reserved
+  w.u16be(1);       // frame_count
+  w.fill(0, 32);    // compressorname (empty Pascal string)
   w.u16be(0x0018);  // depth
   w.u16be(0xffff);  // pre_defined = -1
   Box avcc(w, "avcC");
@@ -121,8 +123,8 @@ size_t descriptor_total(size_t payload) {
 void write_esds(ByteWriter& w, const TrackInfo& track) {
   constexpr uint8_t kEsTag = 0x03, kDecoderConfigTag = 0x04, kSpecificInfoTag = 0x05,
                     kSlConfigTag = 0x06;
-  constexpr uint8_t kObjectTypeAac = 0x40;       // ISO/IEC 14496-3 audio
-  constexpr uint8_t kAudioStreamType = 0x15;     // streamType 5 (audio) << 2 | reserved 1
+  constexpr uint8_t kObjectTypeAac = 0x40;    // ISO/IEC 14496-3 audio
+  constexpr uint8_t kAudioStreamType = 0x15;  // streamType 5 (audio) << 2 | reserved 1
   auto asc = track.codec_config.span();
   size_t decoder_config = 13 + descriptor_total(asc.size());
   size_t es = 3 + descriptor_total(decoder_config) + descriptor_total(1);
@@ -134,7 +136,7 @@ void write_esds(ByteWriter& w, const TrackInfo& track) {
   write_descriptor_header(w, kDecoderConfigTag, decoder_config);
   w.u8(kObjectTypeAac);
   w.u8(kAudioStreamType);
-  w.u24be(0);  // bufferSizeDB
+  w.u24be(0);              // bufferSizeDB
   w.u32be(track.bitrate);  // maxBitrate
   w.u32be(track.bitrate);  // avgBitrate
   write_descriptor_header(w, kSpecificInfoTag, asc.size());
@@ -189,7 +191,7 @@ void write_minf(ByteWriter& w, const TrackInfo& track) {
   {
     Box dinf(w, "dinf");
     Box dref(w, "dref", 0, 0);
-    w.u32be(1);  // entry_count
+    w.u32be(1);                // entry_count
     Box url(w, "url ", 0, 1);  // flag 1: media is in this file
   }
   write_stbl(w, track);

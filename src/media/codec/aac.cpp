@@ -9,8 +9,8 @@ namespace {
 
 using base::make_error;
 
-constexpr std::array<uint32_t, 13> kSampleRates = {
-    96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350};
+constexpr std::array<uint32_t, 13> kSampleRates = {96000, 88200, 64000, 48000, 44100, 32000, 24000,
+                                                   22050, 16000, 12000, 11025, 8000,  7350};
 constexpr uint32_t kExplicitRateIndex = 15;  // a 24-bit frequency follows
 constexpr uint32_t kMaxSampleRate = 192000;
 
@@ -33,11 +33,23 @@ uint32_t read_sample_rate(BitReader& bits) {
 // Output channels for channelConfiguration 1..14 (ISO/IEC 23001-8 ChannelConfiguration).
 uint32_t channels_for(uint8_t config) {
   switch (config) {
-    case 1: case 2: case 3: case 4: case 5: case 6: return config;
-    case 7: case 12: case 14: return 8;
-    case 11: return 7;
-    case 13: return 24;
-    default: return 0;
+    case 1:
+    case 2:
+    case 3:
+    case 4:
+    case 5:
+    case 6:
+      return config;
+    case 7:
+    case 12:
+    case 14:
+      return 8;
+    case 11:
+      return 7;
+    case 13:
+      return 24;
+    default:
+      return 0;
   }
 }
 

@@ -14,22 +14,22 @@ namespace vela::media::codec {
 
 // Audio object types we name.
 constexpr uint8_t kAacObjectLc = 2;
-constexpr uint8_t kAacObjectSbr = 5;   // HE-AAC (explicit hierarchical signalling)
-constexpr uint8_t kAacObjectPs = 29;   // HE-AAC v2
+constexpr uint8_t kAacObjectSbr = 5;  // HE-AAC (explicit hierarchical signalling)
+constexpr uint8_t kAacObjectPs = 29;  // HE-AAC v2
 
 // PCM samples per channel in one AAC-LC access unit; the duration of a frame in a track
 // whose timescale is the core sample rate.
 constexpr uint32_t kAacSamplesPerFrame = 1024;
 
 struct AacConfig {
-  uint8_t object_type = 0;       // first audio object type (5 or 29 when SBR/PS is explicit)
-  uint8_t core_object_type = 0;  // the underlying codec (2 for HE-AAC over AAC-LC)
-  uint32_t sample_rate = 0;      // core sampling frequency in Hz
+  uint8_t object_type = 0;          // first audio object type (5 or 29 when SBR/PS is explicit)
+  uint8_t core_object_type = 0;     // the underlying codec (2 for HE-AAC over AAC-LC)
+  uint32_t sample_rate = 0;         // core sampling frequency in Hz
   uint32_t output_sample_rate = 0;  // after SBR; equals sample_rate without SBR
   uint8_t channel_config = 0;
-  uint32_t channels = 0;         // output channels (2 for parametric stereo over mono)
-  bool sbr = false;  // SBR explicitly signalled (object type 5/29)
-  bool ps = false;   // parametric stereo explicitly signalled (object type 29)
+  uint32_t channels = 0;  // output channels (2 for parametric stereo over mono)
+  bool sbr = false;       // SBR explicitly signalled (object type 5/29)
+  bool ps = false;        // parametric stereo explicitly signalled (object type 29)
 };
 
 // Parses an AudioSpecificConfig. Channel configuration 0 (a program config element) is

@@ -21,8 +21,19 @@ constexpr uint32_t kMaxMbsPerSide = 512;
 // Profiles whose SPS carries chroma format, bit depth and scaling matrices (7.3.2.1.1).
 bool has_chroma_info(uint8_t profile) {
   switch (profile) {
-    case 100: case 110: case 122: case 244: case 44: case 83: case 86:
-    case 118: case 128: case 138: case 139: case 134: case 135:
+    case 100:
+    case 110:
+    case 122:
+    case 244:
+    case 44:
+    case 83:
+    case 86:
+    case 118:
+    case 128:
+    case 138:
+    case 139:
+    case 134:
+    case 135:
       return true;
     default:
       return false;
@@ -43,7 +54,7 @@ void skip_scaling_list(BitReader& bits, int size) {
 
 // Reads the VUI up to its timing info; returns the frame rate or 0.
 double read_vui_frame_rate(BitReader& bits) {
-  if (bits.flag()) {                 // aspect_ratio_info_present_flag
+  if (bits.flag()) {                         // aspect_ratio_info_present_flag
     if (bits.bits(8) == 255) bits.skip(32);  // Extended_SAR: sar_width, sar_height
   }
   if (bits.flag()) bits.skip(1);     // overscan_info_present_flag, overscan_appropriate
@@ -51,11 +62,11 @@ double read_vui_frame_rate(BitReader& bits) {
     bits.skip(4);                    // video_format, video_full_range_flag
     if (bits.flag()) bits.skip(24);  // colour primaries, transfer, matrix
   }
-  if (bits.flag()) {                 // chroma_loc_info_present_flag
+  if (bits.flag()) {  // chroma_loc_info_present_flag
     bits.ue();
     bits.ue();
   }
-  if (!bits.flag()) return 0;        // timing_info_present_flag
+  if (!bits.flag()) return 0;  // timing_info_present_flag
   uint32_t num_units_in_tick = bits.bits(32);
   uint32_t time_scale = bits.bits(32);
   if (!bits.ok() || num_units_in_tick == 0 || time_scale == 0) return 0;
@@ -136,7 +147,7 @@ base::Result<SpsInfo> parse_sps(std::span<const uint8_t> nal) {
     if (bits.ue() > kMaxBitDepthMinus8 || bits.ue() > kMaxBitDepthMinus8) {
       return make_error("SPS: bit depth out of range");
     }
-    bits.skip(1);  // qpprime_y_zero_transform_bypass_flag
+    bits.skip(1);       // qpprime_y_zero_transform_bypass_flag
     if (bits.flag()) {  // seq_scaling_matrix_present_flag
       int lists = sps.chroma_format == 3 ? 12 : 8;
       for (int i = 0; i < lists && bits.ok(); ++i) {

@@ -23,13 +23,15 @@ constexpr uint8_t kNalSps = 7;
 constexpr uint8_t kNalPps = 8;
 constexpr uint8_t kNalAud = 9;
 
-inline uint8_t nal_type(uint8_t header_byte) { return header_byte & 0x1f; }
+inline uint8_t nal_type(uint8_t header_byte) {
+  return header_byte & 0x1f;
+}
 
 struct AvcConfig {
-  uint8_t profile = 0;          // AVCProfileIndication (profile_idc)
-  uint8_t compatibility = 0;    // profile_compatibility (constraint_set flags)
-  uint8_t level = 0;            // AVCLevelIndication (level_idc)
-  uint8_t nal_length_size = 4;  // 1, 2 or 4 bytes before each NAL unit in a frame
+  uint8_t profile = 0;            // AVCProfileIndication (profile_idc)
+  uint8_t compatibility = 0;      // profile_compatibility (constraint_set flags)
+  uint8_t level = 0;              // AVCLevelIndication (level_idc)
+  uint8_t nal_length_size = 4;    // 1, 2 or 4 bytes before each NAL unit in a frame
   std::vector<base::Buffer> sps;  // NAL units, header byte included
   std::vector<base::Buffer> pps;
 };
@@ -46,8 +48,8 @@ struct SpsInfo {
   uint32_t chroma_format = 1;  // 0 monochrome, 1 4:2:0, 2 4:2:2, 3 4:4:4
   uint32_t width = 0;          // display size, after frame cropping
   uint32_t height = 0;
-  bool interlaced = false;     // frame_mbs_only_flag == 0
-  double frame_rate = 0;       // from VUI timing info; 0 when absent
+  bool interlaced = false;  // frame_mbs_only_flag == 0
+  double frame_rate = 0;    // from VUI timing info; 0 when absent
 };
 
 // Parses a sequence parameter set NAL unit (header byte included, emulation prevention

@@ -24,6 +24,12 @@ std::pair<std::string, std::string> split_query(std::string_view text) {
   return {std::string(text.substr(0, q)), std::string(text.substr(q + 1))};
 }
 
+// An AMF number as a stream id; anything out of range (NaN included) maps to 0, which is
+// never a created stream.
+uint32_t to_stream_id(double value) {
+  return value >= 1 && value <= 0xFFFFFFFF ? static_cast<uint32_t>(value) : 0;
+}
+
 // Limit type 2 (dynamic): the peer may treat it as hard or ignore it.
 constexpr uint8_t kPeerBandwidthDynamic = 2;
 
@@ -53,7 +59,7 @@ base::Status ServerSession::handle_command(const Message& message) {
     return {};
   }
   if (name == "deleteStream") {
-    end_publish(static_cast<uint32_t>(command.arg(0).as_number()));
+    end_publish(to_stream_id(command.arg(0).as_number()));
     return {};
   }
   if (name == "closeStream") {

@@ -79,8 +79,7 @@ TEST(Fmp4Ffprobe, DecodesMuxedFragmentsFromRealFrames) {
   EXPECT_NE(probe.audio.find("codec_name=aac"), std::string::npos) << probe.audio;
   EXPECT_NE(probe.audio.find("sample_rate=48000"), std::string::npos) << probe.audio;
   EXPECT_NE(probe.audio.find("channels=2"), std::string::npos) << probe.audio;
-  EXPECT_NE(probe.audio.find("nb_read_frames=" + std::to_string(audio.size())),
-            std::string::npos)
+  EXPECT_NE(probe.audio.find("nb_read_frames=" + std::to_string(audio.size())), std::string::npos)
       << probe.audio;
   EXPECT_EQ(probe.decode_errors, "");
 }

@@ -1,10 +1,9 @@
-#include "format/fmp4/fragment.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
+#include "format/fmp4/fragment.hpp"
 #include "unit/format/fmp4_test_util.hpp"
 
 namespace vela::format::fmp4 {
@@ -15,7 +14,9 @@ using test::find_path;
 using test::mfhd_sequence;
 using test::read_trafs;
 
-std::vector<uint8_t> bytes_of(const std::string& text) { return {text.begin(), text.end()}; }
+std::vector<uint8_t> bytes_of(const std::string& text) {
+  return {text.begin(), text.end()};
+}
 
 constexpr uint32_t kSyncFlags = 0x02000000;
 constexpr uint32_t kNonSyncFlags = 0x01010000;
@@ -26,7 +27,8 @@ TEST(Fmp4Fragment, MuxesTwoTracksIntoOneMoofAndMdat) {
   auto v2 = bytes_of("B-frame!");
   auto a0 = bytes_of("aac0");
   auto a1 = bytes_of("aac-1");
-  const Sample video[] = {{v0, 3000, 6000, true}, {v1, 3000, 9000, false}, {v2, 3000, -3000, false}};
+  const Sample video[] = {
+      {v0, 3000, 6000, true}, {v1, 3000, 9000, false}, {v2, 3000, -3000, false}};
   const Sample audio[] = {{a0, 1024, 0, true}, {a1, 1024, 0, true}};
   const TrackRun runs[] = {{1, 900000, video}, {2, 480000, audio}};
   auto fragment = write_fragment(42, runs);

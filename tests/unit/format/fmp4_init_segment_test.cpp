@@ -1,13 +1,12 @@
-#include "format/fmp4/init_segment.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string_view>
 #include <vector>
 
-#include "unit/format/fmp4_test_util.hpp"
+#include "format/fmp4/init_segment.hpp"
 #include "media/codec/aac.hpp"
 #include "media/codec/h264.hpp"
+#include "unit/format/fmp4_test_util.hpp"
 
 namespace vela::format::fmp4 {
 namespace {
@@ -18,10 +17,10 @@ using test::find_path;
 using test::u32_at;
 
 // libx264 720p30 avcC and a 48 kHz stereo AAC-LC AudioSpecificConfig.
-constexpr uint8_t kAvcc[] = {
-    0x01, 0x64, 0x00, 0x1f, 0xff, 0xe1, 0x00, 0x1a, 0x67, 0x64, 0x00, 0x1f, 0xac, 0xd9, 0x40, 0x50,
-    0x05, 0xbb, 0x01, 0x10, 0x00, 0x00, 0x03, 0x00, 0x10, 0x00, 0x00, 0x03, 0x03, 0xc0, 0xf1, 0x83,
-    0x19, 0x60, 0x01, 0x00, 0x06, 0x68, 0xeb, 0xe3, 0xcb, 0x22, 0xc0, 0xfd, 0xf8, 0xf8, 0x00};
+constexpr uint8_t kAvcc[] = {0x01, 0x64, 0x00, 0x1f, 0xff, 0xe1, 0x00, 0x1a, 0x67, 0x64, 0x00, 0x1f,
+                             0xac, 0xd9, 0x40, 0x50, 0x05, 0xbb, 0x01, 0x10, 0x00, 0x00, 0x03, 0x00,
+                             0x10, 0x00, 0x00, 0x03, 0x03, 0xc0, 0xf1, 0x83, 0x19, 0x60, 0x01, 0x00,
+                             0x06, 0x68, 0xeb, 0xe3, 0xcb, 0x22, 0xc0, 0xfd, 0xf8, 0xf8, 0x00};
 constexpr uint8_t kAsc[] = {0x11, 0x90};
 
 std::vector<media::TrackInfo> av_tracks() {
@@ -63,9 +62,9 @@ TEST(Fmp4InitSegment, VideoTrackDescribesAvc) {
   auto tkhd = child(trak->body, "tkhd");
   ASSERT_TRUE(tkhd);
   EXPECT_EQ(tkhd->size, 92u);
-  EXPECT_EQ(u32_at(tkhd->body, 12), 1u);              // track_ID
-  EXPECT_EQ(u32_at(tkhd->body, 76), 1280u << 16);     // width, 16.16
-  EXPECT_EQ(u32_at(tkhd->body, 80), 720u << 16);      // height
+  EXPECT_EQ(u32_at(tkhd->body, 12), 1u);           // track_ID
+  EXPECT_EQ(u32_at(tkhd->body, 76), 1280u << 16);  // width, 16.16
+  EXPECT_EQ(u32_at(tkhd->body, 80), 720u << 16);   // height
   auto mdhd = find_path(trak->body, "mdia/mdhd");
   ASSERT_TRUE(mdhd);
   EXPECT_EQ(u32_at(mdhd->body, 12), 90000u);  // timescale
@@ -91,8 +90,7 @@ TEST(Fmp4InitSegment, VideoTrackDescribesAvc) {
   EXPECT_EQ(avc1->body[26] << 8 | avc1->body[27], 720);
   auto avcc = child(avc1->body.subspan(78), "avcC");
   ASSERT_TRUE(avcc);
-  EXPECT_TRUE(std::equal(avcc->body.begin(), avcc->body.end(), std::begin(kAvcc),
-                         std::end(kAvcc)));
+  EXPECT_TRUE(std::equal(avcc->body.begin(), avcc->body.end(), std::begin(kAvcc), std::end(kAvcc)));
 }
 
 TEST(Fmp4InitSegment, AudioTrackCarriesEsds) {
@@ -110,15 +108,15 @@ TEST(Fmp4InitSegment, AudioTrackCarriesEsds) {
   ASSERT_TRUE(stsd);
   auto mp4a = child(stsd->body.subspan(8), "mp4a");
   ASSERT_TRUE(mp4a);
-  EXPECT_EQ(mp4a->body[16] << 8 | mp4a->body[17], 2);   // channelcount
-  EXPECT_EQ(u32_at(mp4a->body, 24), 48000u << 16);      // samplerate, 16.16
+  EXPECT_EQ(mp4a->body[16] << 8 | mp4a->body[17], 2);  // channelcount
+  EXPECT_EQ(u32_at(mp4a->body, 24), 48000u << 16);     // samplerate, 16.16
   auto esds = child(mp4a->body.subspan(28), "esds");
   ASSERT_TRUE(esds);
   // ES_Descriptor(3) > DecoderConfigDescriptor(4: AAC, audio) > DecoderSpecificInfo(5: ASC),
   // then SLConfigDescriptor(6), all with one-byte sizes.
-  const std::vector<uint8_t> want = {0, 0, 0, 0,     0x03, 25,   0, 0, 0,    0x04, 17, 0x40, 0x15,
-                                     0, 0, 0, 0, 0, 0, 0, 0,    0, 0, 0,    0x05, 2,  0x11, 0x90,
-                                     0x06, 1, 0x02};
+  const std::vector<uint8_t> want = {0,    0,    0,    0, 0x03, 25,   0,    0, 0,   0x04, 17,
+                                     0x40, 0x15, 0,    0, 0,    0,    0,    0, 0,   0,    0,
+                                     0,    0,    0x05, 2, 0x11, 0x90, 0x06, 1, 0x02};
   EXPECT_EQ(std::vector<uint8_t>(esds->body.begin(), esds->body.end()), want);
 
   auto mvex = find_path(init.span(), "moov/mvex");

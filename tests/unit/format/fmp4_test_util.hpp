@@ -138,7 +138,9 @@ inline uint32_t mfhd_sequence(std::span<const uint8_t> fragment) {
 
 // ---- real media from ffmpeg ----
 
-inline bool tool_available(const char* path) { return access(path, X_OK) == 0; }
+inline bool tool_available(const char* path) {
+  return access(path, X_OK) == 0;
+}
 
 inline std::filesystem::path temp_path(std::string_view name) {
   return std::filesystem::temp_directory_path() /
@@ -158,8 +160,8 @@ inline std::string run_command(const std::string& command) {
 }
 
 struct TestMedia {
-  base::Buffer avcc;  // AVC sequence header
-  base::Buffer asc;   // AAC AudioSpecificConfig
+  base::Buffer avcc;                    // AVC sequence header
+  base::Buffer asc;                     // AAC AudioSpecificConfig
   std::vector<media::FramePtr> frames;  // interleaved as in the FLV, DTS order per track
 };
 
@@ -230,7 +232,8 @@ inline std::optional<TestMedia> make_test_media() {
       "/usr/bin/ffmpeg -nostdin -v error -y -f lavfi -i testsrc2=size=320x240:rate=30 "
       "-f lavfi -i sine=frequency=440:sample_rate=48000 -t 3 -c:v libx264 -preset veryfast "
       "-bf 2 -g 30 -keyint_min 30 -sc_threshold 0 -pix_fmt yuv420p -c:a aac -ac 2 -b:a 64k "
-      "-f flv " + path.string() + " 2>&1";
+      "-f flv " +
+      path.string() + " 2>&1";
   run_command(command);
   std::ifstream file(path, std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(file)), {});
@@ -240,8 +243,8 @@ inline std::optional<TestMedia> make_test_media() {
 }
 
 struct ProbeResult {
-  std::string video;   // ffprobe key=value lines for v:0 (codec_name, width, ...)
-  std::string audio;   // for a:0
+  std::string video;          // ffprobe key=value lines for v:0 (codec_name, width, ...)
+  std::string audio;          // for a:0
   std::string decode_errors;  // ffmpeg's complaints when decoding the whole file
 };
 
@@ -251,7 +254,8 @@ inline ProbeResult probe_file(const std::filesystem::path& path) {
     return run_command(std::string("/usr/bin/ffprobe -v error -count_frames -select_streams ") +
                        stream +
                        " -show_entries stream=codec_name,width,height,sample_rate,channels,"
-                       "nb_read_frames -of default=nw=1 " + path.string() + " 2>&1");
+                       "nb_read_frames -of default=nw=1 " +
+                       path.string() + " 2>&1");
   };
   ProbeResult result;
   result.video = probe("v:0");
@@ -261,8 +265,7 @@ inline ProbeResult probe_file(const std::filesystem::path& path) {
   return result;
 }
 
-inline void write_file(const std::filesystem::path& path,
-                       std::span<const base::Buffer> pieces) {
+inline void write_file(const std::filesystem::path& path, std::span<const base::Buffer> pieces) {
   std::ofstream out(path, std::ios::binary);
   for (const auto& piece : pieces) {
     out.write(reinterpret_cast<const char*>(piece.data()),

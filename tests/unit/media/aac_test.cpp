@@ -87,14 +87,14 @@ TEST(Aac, ToleratesExplicitSbrAndPs) {
 
 TEST(Aac, RejectsMalformedConfigs) {
   EXPECT_FALSE(parse_audio_specific_config({}));
-  EXPECT_FALSE(parse_audio_specific_config(std::vector<uint8_t>{0x12}));  // truncated
+  EXPECT_FALSE(parse_audio_specific_config(std::vector<uint8_t>{0x12}));       // truncated
   EXPECT_FALSE(parse_audio_specific_config(pack({{5, 0}, {4, 3}, {4, 2}})));   // null type
   EXPECT_FALSE(parse_audio_specific_config(pack({{5, 2}, {4, 13}, {4, 2}})));  // reserved rate
   EXPECT_FALSE(parse_audio_specific_config(pack({{5, 2}, {4, 3}, {4, 0}})));   // PCE channels
   EXPECT_FALSE(parse_audio_specific_config(pack({{5, 2}, {4, 3}, {4, 9}})));   // reserved
   EXPECT_FALSE(parse_audio_specific_config(pack({{5, 2}, {4, 15}, {8, 1}})));  // short rate
   EXPECT_FALSE(parse_audio_specific_config(pack({{5, 2}, {4, 15}, {24, 900000}, {4, 2}})));
-  EXPECT_FALSE(parse_audio_specific_config(pack({{5, 5}, {4, 6}, {4, 2}})));   // SBR cut off
+  EXPECT_FALSE(parse_audio_specific_config(pack({{5, 5}, {4, 6}, {4, 2}})));  // SBR cut off
   EXPECT_FALSE(parse_audio_specific_config(pack({{5, 5}, {4, 6}, {4, 2}, {4, 14}, {5, 2}})));
 }
 

@@ -37,8 +37,8 @@ constexpr RealStream kRealStreams[] = {
      "fdf8f800",
      1920, 1080, 25, 1, false},
     {"baseline_360p30",
-     "0142c01effe100196742c01ed900a02ff970110000030001000003003c0f162e4801000568cb83cb20", 640,
-     360, 30, 1, false},
+     "0142c01effe100196742c01ed900a02ff970110000030001000003003c0f162e4801000568cb83cb20", 640, 360,
+     30, 1, false},
     {"high444_odd_size",
      "01f4001effe1001a67f4001e919b281485fc7cf80880000003008000001e078b16cb01000668ebe3c44844fff8"
      "f800",
@@ -156,18 +156,18 @@ std::vector<uint8_t> synthetic_sps(uint32_t crop_bottom) {
       for (int j = 0; j < (i < 6 ? 16 : 64); ++j) w.se((j % 5) - 2);
     }
   }
-  w.ue(0);                            // log2_max_frame_num_minus4
+  w.ue(0);                                          // log2_max_frame_num_minus4
   w.ue(1).u(1, 0).se(-2).se(1).ue(2).se(3).se(-3);  // POC type 1 with a 2-frame cycle
-  w.ue(4).u(1, 0);                    // max_num_ref_frames, gaps
-  w.ue(119).ue(67).u(1, 1).u(1, 1);   // 1920x1088, frame_mbs_only, direct_8x8
+  w.ue(4).u(1, 0);                                  // max_num_ref_frames, gaps
+  w.ue(119).ue(67).u(1, 1).u(1, 1);                 // 1920x1088, frame_mbs_only, direct_8x8
   w.u(1, 1).ue(0).ue(0).ue(0).ue(crop_bottom);
-  w.u(1, 1);                            // vui_parameters_present_flag
-  w.u(1, 1).u(8, 255).u(16, 4).u(16, 3);  // Extended_SAR
-  w.u(1, 1).u(1, 1);                    // overscan
+  w.u(1, 1);                                                  // vui_parameters_present_flag
+  w.u(1, 1).u(8, 255).u(16, 4).u(16, 3);                      // Extended_SAR
+  w.u(1, 1).u(1, 1);                                          // overscan
   w.u(1, 1).u(3, 5).u(1, 0).u(1, 1).u(8, 1).u(8, 1).u(8, 1);  // video signal, colour
-  w.u(1, 1).ue(0).ue(0);                // chroma location
-  w.u(1, 1).u(32, 1001).u(32, 60000).u(1, 1);  // timing: 29.97 fps
-  w.u(1, 0).u(1, 0).u(1, 0).u(1, 0);    // no HRD, no pic_struct, no restriction
+  w.u(1, 1).ue(0).ue(0);                                      // chroma location
+  w.u(1, 1).u(32, 1001).u(32, 60000).u(1, 1);                 // timing: 29.97 fps
+  w.u(1, 0).u(1, 0).u(1, 0).u(1, 0);  // no HRD, no pic_struct, no restriction
   return w.nal();
 }
 
@@ -223,9 +223,22 @@ TEST(H264, RejectsMalformedSps) {
   // pic_order_cnt_type 3.
   EXPECT_FALSE(parse_sps(SpsWriter().u(8, 66).u(8, 0).u(8, 30).ue(0).ue(0).ue(3).nal()));
   // A picture 100000 macroblocks wide.
-  EXPECT_FALSE(parse_sps(
-      SpsWriter().u(8, 66).u(8, 0).u(8, 30).ue(0).ue(0).ue(2).ue(1).u(1, 0).ue(99999).ue(10)
-          .u(1, 1).u(1, 1).u(1, 0).u(1, 0).nal()));
+  EXPECT_FALSE(parse_sps(SpsWriter()
+                             .u(8, 66)
+                             .u(8, 0)
+                             .u(8, 30)
+                             .ue(0)
+                             .ue(0)
+                             .ue(2)
+                             .ue(1)
+                             .u(1, 0)
+                             .ue(99999)
+                             .ue(10)
+                             .u(1, 1)
+                             .u(1, 1)
+                             .u(1, 0)
+                             .u(1, 0)
+                             .nal()));
 }
 
 TEST(H264, RejectsMalformedAvcConfig) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -448,6 +449,55 @@ TEST(CmafSegmenter, BoundsAudioWhileWaitingForAKeyframe) {
   for (int i = 0; i < 100; ++i) s->push(audio(i * 1024));
   EXPECT_EQ(s->stats().dropped_frames, 80u);
   EXPECT_TRUE(r.parts.empty());
+}
+
+// Random streams (jitter, stalls, lost audio, random keyframes and jumps) must always give
+// well-formed parts and consistent segments.
+TEST(CmafSegmenter, RandomStreamsKeepInvariants) {
+  std::mt19937 random(1234);
+  auto chance = [&random](int one_in) { return random() % one_in == 0; };
+  for (int run = 0; run < 20; ++run) {
+    Recorder r;
+    auto s = make_segmenter(r, true, {.max_part_frames = 64});
+    int64_t video_dts = 0, audio_index = 0;
+    for (int i = 0; i < 1500; ++i) {
+      bool jump = chance(300);
+      if (jump) {
+        video_dts += 90000 * static_cast<int64_t>(random() % 100);
+        audio_index = base::rescale(video_dts, 90000, kAudioRate) / 1024;
+      }
+      bool audio_first = chance(2);
+      auto push_audio = [&] {
+        int64_t lead = static_cast<int64_t>(random() % 20000);
+        while (base::rescale(audio_index * 1024, kAudioRate, 90000) <= video_dts + lead) {
+          if (!chance(50)) s->push(audio(audio_index * 1024, jump && audio_first));
+          ++audio_index;
+          jump = jump && !audio_first;
+        }
+      };
+      if (audio_first) push_audio();
+      if (!chance(100)) s->push(video(video_dts, chance(40), jump && !audio_first));
+      if (!audio_first) push_audio();
+      video_dts += chance(200) ? 90000 * 3 : 2970 + static_cast<int64_t>(random() % 91);
+    }
+    s->flush();
+    expect_consistent(r);
+    uint64_t last_msn = 0;
+    for (const auto& part : r.parts) {
+      EXPECT_GE(part.msn, last_msn);
+      EXPECT_GE(part.duration_s, 0);
+      last_msn = part.msn;
+      auto top = fmp4_test::boxes_in(part.data.span());
+      ASSERT_EQ(top.size(), 2u);
+      size_t samples = 0, bytes = 0;
+      for (const auto& traf : fmp4_test::read_trafs(part.data.span())) {
+        samples += traf.samples.size();
+        for (const auto& sample : traf.samples) bytes += sample.size;
+      }
+      EXPECT_EQ(bytes + 8, top[1].size);
+      EXPECT_LE(samples, 65u);
+    }
+  }
 }
 
 TEST(CmafSegmenter, InitSegmentRenumbersTracksVideoFirst) {

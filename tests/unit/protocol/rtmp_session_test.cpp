@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cmath>
 #include <random>
 #include <string>
 #include <vector>
@@ -301,6 +302,23 @@ TEST(ServerSession, RejectPublish) {
   EXPECT_TRUE(p.replies().empty());
   ASSERT_TRUE(p.send(6, kTypeVideo, 1, {0x17, 1, 0, 0, 0}).ok());
   EXPECT_TRUE(p.events().empty());
+}
+
+TEST(ServerSession, BogusDeleteStreamIdsAreIgnoredAndCloseStreamEnds) {
+  Publisher p;
+  p.handshake();
+  start_publish(p);
+  p.session().accept_publish();
+  for (double id : {std::nan(""), 1e300, -1.0, 2.0}) {
+    p.command({Amf0Value::string("deleteStream"), Amf0Value::number(0), Amf0Value::null(),
+               Amf0Value::number(id)});
+  }
+  EXPECT_TRUE(p.events().empty());
+  EXPECT_TRUE(p.session().publishing());
+  p.command({Amf0Value::string("closeStream"), Amf0Value::number(0), Amf0Value::null()}, 1);
+  auto events = p.events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(std::get<Unpublished>(events[0]).stream_id, 1u);
 }
 
 TEST(ServerSession, MediaBeforeAcceptIsDropped) {

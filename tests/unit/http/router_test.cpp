@@ -1,0 +1,55 @@
+#include "http/router.hpp"
+
+#include <gtest/gtest.h>
+
+#include "runtime/listener.hpp"
+
+namespace vela::http {
+namespace {
+
+boost::asio::awaitable<Response> ok(const Request&, RequestContext&) { co_return text_response(Status::ok, "ok"); }
+
+TEST(Router, ExactBeatsPrefixAndLongerPrefixWins) {
+  Router r;
+  Handler a = ok, b = ok, c = ok;
+  r.add_prefix(beast_http::verb::get, "/live/", a);
+  r.add_prefix(beast_http::verb::get, "/live/special/", b);
+  r.add(beast_http::verb::get, "/live/exact", c);
+  bool known = false;
+  const Handler* h = r.find(beast_http::verb::get, "/live/x/index.m3u8", known);
+  ASSERT_NE(h, nullptr);
+  const Handler* special = r.find(beast_http::verb::get, "/live/special/y", known);
+  const Handler* exact = r.find(beast_http::verb::get, "/live/exact", known);
+  EXPECT_NE(h, special);
+  EXPECT_NE(special, exact);
+  EXPECT_NE(h, exact);
+}
+
+TEST(Router, TellsMethodNotAllowedFromNotFound) {
+  Router r;
+  r.add(beast_http::verb::get, "/healthz", ok);
+  bool known = false;
+  EXPECT_EQ(r.find(beast_http::verb::post, "/healthz", known), nullptr);
+  EXPECT_TRUE(known);
+  EXPECT_EQ(r.find(beast_http::verb::get, "/nope", known), nullptr);
+  EXPECT_FALSE(known);
+}
+
+TEST(ParseEndpoint, AcceptsHostPortFormsAndRejectsJunk) {
+  auto v4 = runtime::parse_endpoint("127.0.0.1:8080");
+  ASSERT_TRUE(v4.ok());
+  EXPECT_EQ(v4->port(), 8080);
+  auto v6 = runtime::parse_endpoint("[::1]:1935");
+  ASSERT_TRUE(v6.ok());
+  EXPECT_TRUE(v6->address().is_v6());
+  auto any = runtime::parse_endpoint(":9000");
+  ASSERT_TRUE(any.ok());
+  EXPECT_TRUE(any->address().is_unspecified());
+  EXPECT_FALSE(runtime::parse_endpoint("nonsense").ok());
+  EXPECT_FALSE(runtime::parse_endpoint("127.0.0.1:99999").ok());
+  EXPECT_FALSE(runtime::parse_endpoint("host.example:80").ok());
+  EXPECT_FALSE(runtime::parse_endpoint("127.0.0.1:80x").ok());
+}
+
+}  // namespace
+}  // namespace vela::http
