@@ -46,7 +46,9 @@ const args = [
   '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0', '-pix_fmt', 'yuv420p',
   '-c:a', 'aac', '-b:a', '96k',
 ];
-if (opt.out) args.push('-shortest', '-y', opt.out);
+// -shortest: the sine never ends, so without it ffmpeg would keep publishing audio after stdin closes.
+args.push('-shortest');
+if (opt.out) args.push('-y', opt.out);
 else args.push('-f', 'flv', opt.url);
 
 const ffmpeg = spawn(opt.ffmpeg, args, { stdio: ['pipe', 'inherit', 'inherit'] });

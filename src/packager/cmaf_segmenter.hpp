@@ -10,11 +10,12 @@
 //   segment_target_s from its start (an earlier keyframe does not cut), at a DTS
 //   discontinuity, or on flush().
 // - A part ends before the video frame that would make it longer than part_target_s, and
-//   always at a segment end. A frame's own duration is only known when the next one comes,
-//   so it is assumed to be the longest of the recent ones; a part can pass the target only
-//   if a frame lasts longer than those (or a single frame is longer than the target). It is emitted
-//   as soon as the frame that begins the next part arrives. A frame's duration is the next frame's
-//   dts minus its own; the last frame at a discontinuity or flush reuses the previous duration.
+//   always at a segment end; it is emitted as soon as the frame that begins the next part
+//   arrives. A frame's duration is the next frame's dts minus its own (the last frame at a
+//   discontinuity or flush reuses the previous duration). Deciding a cut, the new frame's
+//   own duration is not known yet and is assumed to be the longest of the recent ones, so
+//   a part passes the target only if a frame lasts longer than those (or one frame alone
+//   is longer than the target).
 // - Audio goes into the part whose video time range holds its dts; audio that arrives
 //   before the cut frame waits for it. Audio-only streams cut by audio time and every part
 //   is independent.

@@ -27,6 +27,20 @@ base::Result<tcp::endpoint> parse_endpoint(std::string_view text) {
   return tcp::endpoint(address, static_cast<unsigned short>(port));
 }
 
+base::Status ensure_port_free(asio::io_context& io, const tcp::endpoint& endpoint) {
+  if (endpoint.port() == 0) return {};
+  tcp::acceptor probe(io);
+  boost::system::error_code error;
+  probe.open(endpoint.protocol(), error);
+  if (!error) probe.set_option(asio::socket_base::reuse_address(true), error);
+  if (!error) probe.bind(endpoint, error);
+  if (error) {
+    return base::make_error("cannot listen on " + endpoint.address().to_string() + ":" +
+                            std::to_string(endpoint.port()) + ": " + error.message());
+  }
+  return {};
+}
+
 base::Result<tcp::acceptor> open_reuseport_acceptor(asio::io_context& io,
                                                     const tcp::endpoint& endpoint) {
   tcp::acceptor acceptor(io);

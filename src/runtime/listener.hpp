@@ -12,6 +12,11 @@ namespace vela::runtime {
 // Parses "host:port", "[v6]:port" or ":port" (all interfaces).
 base::Result<boost::asio::ip::tcp::endpoint> parse_endpoint(std::string_view text);
 
+// SO_REUSEPORT would let a second process bind the same port and silently take half the
+// connections. A plain bind fails if anyone holds the port, so probing with one first
+// refuses to start beside another server. Call once per address, before the acceptors.
+base::Status ensure_port_free(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint);
+
 base::Result<boost::asio::ip::tcp::acceptor> open_reuseport_acceptor(
     boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint);
 

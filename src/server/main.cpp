@@ -1,9 +1,12 @@
-// vela: the command line. `vela serve` runs the origin; `vela version` prints the version.
+// vela: the command line. `vela serve` runs the origin; `vela bench ...` runs load
+// generators and probes; `vela version` prints the version.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "bench/hls_load.hpp"
 #include "server/config.hpp"
 #include "server/serve.hpp"
 
@@ -14,6 +17,7 @@ constexpr std::string_view kVersion = "0.1.0";
 void usage(std::FILE* out) {
   std::fprintf(out,
                "usage: vela serve [--config FILE] [--set key=value]...\n"
+               "       vela bench hls-load --url URL [--clients N] [--duration S] [--threads T]\n"
                "       vela version\n");
 }
 
@@ -42,11 +46,21 @@ int run_serve(int argc, char** argv) {
   return vela::server::serve(*config);
 }
 
+int run_bench(int argc, char** argv) {
+  std::string_view tool = argc > 2 ? argv[2] : "";
+  std::vector<std::string_view> args(argv + std::min(argc, 3), argv + argc);
+  if (tool == "hls-load") return vela::bench::hls_load_main(args);
+  std::fprintf(stderr, "vela bench: unknown tool '%.*s' (known: hls-load)\n",
+               static_cast<int>(tool.size()), tool.data());
+  return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string_view command = argc > 1 ? argv[1] : "";
   if (command == "serve") return run_serve(argc, argv);
+  if (command == "bench") return run_bench(argc, argv);
   if (command == "version" || command == "--version") {
     std::printf("vela %.*s\n", static_cast<int>(kVersion.size()), kVersion.data());
     return 0;

@@ -61,7 +61,8 @@ int serve(const Config& config) {
   auto http_endpoint = runtime::parse_endpoint(config.http.listen);
   auto rtmp_endpoint = runtime::parse_endpoint(config.rtmp.listen);
   if (!http_endpoint || !rtmp_endpoint) {
-    spdlog::critical("bad listen address: {}", (!http_endpoint ? http_endpoint.error() : rtmp_endpoint.error()).message);
+    const char* key = !http_endpoint ? "http.listen" : "rtmp.listen";
+    spdlog::critical("config key '{}': {}", key, (!http_endpoint ? http_endpoint.error() : rtmp_endpoint.error()).message);
     return 1;
   }
 
@@ -93,6 +94,12 @@ int serve(const Config& config) {
 
   ingest::PublishContext publish_context{registry, authorizer, packaging, metrics};
   auto per_shard = [&](uint32_t total) { return std::max<uint32_t>(1, total / static_cast<uint32_t>(shard_count)); };
+  for (const auto* endpoint : {&*http_endpoint, &*rtmp_endpoint}) {
+    if (base::Status free = runtime::ensure_port_free(shards.at(0).io(), *endpoint); !free) {
+      spdlog::critical("{}", free.error().message);
+      return 1;
+    }
+  }
   std::vector<std::unique_ptr<http::Server>> http_servers;
   std::vector<std::unique_ptr<ingest::RtmpListener>> rtmp_listeners;
   for (size_t i = 0; i < shard_count; ++i) {

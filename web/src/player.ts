@@ -3,6 +3,8 @@
 // publisher (re)connects.
 import Hls, { ErrorDetails, ErrorTypes, Events, type ErrorData, type HlsConfig } from "hls.js";
 
+import { keepNearLiveEdge } from "./live_edge";
+
 export type PlayerStatus =
   | "connecting"
   | "playing"
@@ -29,6 +31,7 @@ const kHlsConfig: Partial<HlsConfig> = {
 
 export class Player {
   private hlsInstance: Hls | null = null;
+  private stopEdgeKeeper: (() => void) | null = null;
   private status: PlayerStatus | null = null;
   private retryTimer: number | undefined;
   private mediaRecoveryTried = false;
@@ -75,6 +78,7 @@ export class Player {
     hls.on(Events.ERROR, (_event, data) => this.onHlsError(data));
     hls.loadSource(this.src);
     hls.attachMedia(this.video);
+    this.stopEdgeKeeper = keepNearLiveEdge(hls, this.video);
   }
 
   private startNative(): void {
@@ -131,6 +135,8 @@ export class Player {
   }
 
   private stop(): void {
+    this.stopEdgeKeeper?.();
+    this.stopEdgeKeeper = null;
     this.hlsInstance?.destroy();
     this.hlsInstance = null;
     if (this.video.hasAttribute("src")) {

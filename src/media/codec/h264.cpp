@@ -1,5 +1,7 @@
 #include "media/codec/h264.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
 
 #include "base/byte_reader.hpp"
@@ -20,24 +22,9 @@ constexpr uint32_t kMaxMbsPerSide = 512;
 
 // Profiles whose SPS carries chroma format, bit depth and scaling matrices (7.3.2.1.1).
 bool has_chroma_info(uint8_t profile) {
-  switch (profile) {
-    case 100:
-    case 110:
-    case 122:
-    case 244:
-    case 44:
-    case 83:
-    case 86:
-    case 118:
-    case 128:
-    case 138:
-    case 139:
-    case 134:
-    case 135:
-      return true;
-    default:
-      return false;
-  }
+  constexpr std::array<uint8_t, 13> kProfiles = {100, 110, 122, 244, 44,  83, 86,
+                                                 118, 128, 138, 139, 134, 135};
+  return std::find(kProfiles.begin(), kProfiles.end(), profile) != kProfiles.end();
 }
 
 // scaling_list() only has to be consumed; the values do not affect the picture size.

@@ -211,6 +211,19 @@ export function e2eTest(name, options, fn) {
     const h = new Harness(name);
     let finished = false;
     let failed = false;
+    // Subtests (t.test) report their failures to the parent without throwing: note them.
+    const subtest = t.test.bind(t);
+    t.test = (subName, subOptions, subFn) => {
+      if (typeof subOptions === 'function') [subOptions, subFn] = [{}, subOptions];
+      return subtest(subName, subOptions, async (st) => {
+        try {
+          await subFn(st);
+        } catch (err) {
+          failed = true;
+          throw err;
+        }
+      });
+    };
     t.after(async () => {
       if (!finished) failed = true; // timed out or cancelled
       const problems = await h.cleanup({ failed });

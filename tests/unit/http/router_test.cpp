@@ -53,3 +53,18 @@ TEST(ParseEndpoint, AcceptsHostPortFormsAndRejectsJunk) {
 
 }  // namespace
 }  // namespace vela::http
+
+namespace vela::runtime {
+
+TEST(Listener, RefusesAPortAnotherSocketHolds) {
+  boost::asio::io_context io;
+  auto endpoint = *parse_endpoint("127.0.0.1:0");
+  auto first = open_reuseport_acceptor(io, endpoint);
+  ASSERT_TRUE(first.ok());
+  auto taken = first->local_endpoint();
+  EXPECT_FALSE(ensure_port_free(io, taken).ok());  // a second server must not start beside it
+  first->close();
+  EXPECT_TRUE(ensure_port_free(io, taken).ok());
+}
+
+}  // namespace vela::runtime

@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# Glass-to-glass latency: RTMP -> (LL-)HLS -> hls.js in headless Chromium, measured from a
+# clock drawn into every frame by the sender and read back from the decoded video.
+#
+# Runs, one after the other, with the same sender settings:
+#   vela         `vela serve`, LL-HLS (parts ~0.333 s, blocking reload), played by /watch/{name}
+#   nginx        nginx + libnginx-mod-rtmp, plain HLS (MPEG-TS), hls_fragment 1 s, plain hls.js
+#   nginx-small  the same with its smallest sensible fragment (GOP and hls_fragment 0.333 s)
+#
+# Usage: bench/latency/run.sh                (about 4-5 minutes with the defaults)
+# Environment overrides:
+#   SYSTEMS="vela nginx nginx-small"  WARMUP_S=10  MEASURE_S=60  SIZE=640x360  FPS=30  GOP=30
+#   NGINX_FRAGMENT_MS=1000  NGINX_SMALL_FRAGMENT_MS=333  NGINX_PLAYLIST_S=4
+#   VELA_BIN=build/dev/vela  OUT_DIR=bench/latency/results/<utc time>  KEEP_TMP=0
+#   BENCH_NICE=-10  run server, sender and browser at this nice level (root only), so that
+#                   unrelated load on a shared machine disturbs the measurement less
+# Loopback only. Every process it starts is stopped by PID on exit.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+SYSTEMS="${SYSTEMS:-vela nginx nginx-small}"
+WARMUP_S="${WARMUP_S:-10}"
+MEASURE_S="${MEASURE_S:-60}"
+SIZE="${SIZE:-640x360}"
+FPS="${FPS:-30}"
+GOP="${GOP:-30}"
+NGINX_FRAGMENT_MS="${NGINX_FRAGMENT_MS:-1000}"
+NGINX_SMALL_FRAGMENT_MS="${NGINX_SMALL_FRAGMENT_MS:-333}"
+NGINX_PLAYLIST_S="${NGINX_PLAYLIST_S:-4}"
+VELA_BIN="${VELA_BIN:-$ROOT/build/dev/vela}"
+OUT_DIR="${OUT_DIR:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)}"
+KEEP_TMP="${KEEP_TMP:-0}"
+BENCH_NICE="${BENCH_NICE:-}"
+NICE=""
+[[ -n $BENCH_NICE ]] && NICE="nice -n $BENCH_NICE"
+STREAM=g2g
+NGINX_RTMP_MODULE=/usr/lib/nginx/modules/ngx_rtmp_module.so
+
+log() { printf '[latency %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# --- dependencies ---------------------------------------------------------------------------
+missing=()
+command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+command -v nginx >/dev/null || missing+=(nginx)
+[[ -f $NGINX_RTMP_MODULE ]] || missing+=(libnginx-mod-rtmp)
+command -v node >/dev/null || missing+=(nodejs npm)
+command -v curl >/dev/null || missing+=(curl)
+if ((${#missing[@]})); then
+  log "installing ${missing[*]}"
+  sudo=""
+  [[ $EUID -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -qq
+  # Debian starts nginx's own service on install unless policy-rc.d says no; we never use it.
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if [[ ! -d $HERE/node_modules/playwright-core || ! -d $HERE/node_modules/hls.js ]]; then
+  log "npm ci in bench/latency"
+  (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+[[ -x $VELA_BIN ]] || die "no vela binary at $VELA_BIN (build it: cmake --build build/dev --target vela)"
+
+# --- processes ------------------------------------------------------------------------------
+TMP="$(mktemp -d /tmp/vela-g2g.XXXXXX)"
+PIDS=()
+declare -A PID_NAMES=()
+what_pid() { echo "${PID_NAMES[$1]:-?}"; }
+
+stop_pid() {
+  local pid=$1 i status=0
+  if ! kill -0 "$pid" 2>/dev/null; then
+    wait "$pid" 2>/dev/null || status=$?
+    # 127: already reaped by an earlier wait.
+    if ((status != 0 && status != 127)); then log "PID $pid ($(what_pid "$pid")) had already exited with status $status"; fi
+    return 0
+  fi
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 1 80); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "PID $pid did not stop in 8 s; SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || status=$?
+  # 143 = stopped by our SIGTERM; anything else non-zero is worth knowing about.
+  if ((status != 0 && status != 143)); then log "PID $pid ($(what_pid "$pid")) exited with status $status"; fi
+}
+
+cleanup() {
+  local i
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[i]}"; done
+  PIDS=()
+  if [[ $KEEP_TMP == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Stops the given PIDs and drops them from PIDS.
+stop_and_forget() {
+  local pid keep=() p
+  for pid in "$@"; do stop_pid "$pid"; done
+  for p in "${PIDS[@]}"; do
+    [[ " $* " == *" $p "* ]] || keep+=("$p")
+  done
+  PIDS=("${keep[@]+"${keep[@]}"}")
+}
+
+free_ports() {
+  node -e '
+    const net = require("node:net");
+    const n = Number(process.argv[1]);
+    const servers = [];
+    (async () => {
+      for (let i = 0; i < n; i++) {
+        const s = net.createServer();
+        await new Promise((r) => s.listen(0, "127.0.0.1", r));
+        servers.push(s);
+      }
+      console.log(servers.map((s) => s.address().port).join(" "));
+      servers.forEach((s) => s.close());
+    })();' "$1"
+}
+
+wait_http() { # url seconds what
+  local deadline=$((SECONDS + $2))
+  until curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
+}
+
+start_sender() { # label rtmp_url gop
+  $NICE node "$HERE/sender.mjs" --url "$2" --size "$SIZE" --fps "$FPS" --gop "$3" >"$TMP/$1-sender.log" 2>&1 &
+  SENDER_PID=$!
+  PIDS+=("$SENDER_PID")
+  PID_NAMES[$SENDER_PID]="$1 sender"
+}
+
+run_probe() { # label url server_pid
+  $NICE node "$HERE/probe.mjs" --url "$2" --label "$1" --size "$SIZE" --warmup "$WARMUP_S" --seconds "$MEASURE_S" \
+    --watch "server:$3,sender:$SENDER_PID" --out "$OUT_DIR/$1.json" &
+  local pid=$!
+  PIDS+=("$pid")
+  PID_NAMES[$pid]="$1 probe"
+  local rc=0
+  wait "$pid" || rc=$?
+  stop_and_forget "$pid"
+  return $rc
+}
+
+run_vela() {
+  local label=vela http rtmp
+  read -r http rtmp < <(free_ports 2)
+  cp "$VELA_BIN" "$TMP/vela" # a concurrent rebuild cannot swap the binary mid-run
+  echo "vela binary used: $(stat -c '%y' "$VELA_BIN" | cut -d. -f1) sha256 $(sha256sum "$TMP/vela" | cut -c1-12)" | tee -a "$OUT_DIR/meta.txt" >&2
+  mkdir -p "$TMP/vela-data"
+  log "$label: vela serve on http 127.0.0.1:$http, rtmp 127.0.0.1:$rtmp"
+  $NICE "$TMP/vela" serve --set "http.listen=127.0.0.1:$http" --set "rtmp.listen=127.0.0.1:$rtmp" \
+    --set "storage.data_dir=$TMP/vela-data" >"$TMP/$label-server.log" 2>&1 &
+  local server=$!
+  PIDS+=("$server")
+  PID_NAMES[$server]="vela serve"
+  wait_http "http://127.0.0.1:$http/healthz" 20 || { tail -20 "$TMP/$label-server.log" >&2; die "vela did not start"; }
+  start_sender "$label" "rtmp://127.0.0.1:$rtmp/live/$STREAM" "$GOP"
+  wait_http "http://127.0.0.1:$http/live/$STREAM/index.m3u8" 30 || { tail -20 "$TMP/$label-sender.log" "$TMP/$label-server.log" >&2; die "no playlist from vela"; }
+  local rc=0
+  run_probe "$label" "http://127.0.0.1:$http/watch/$STREAM" "$server" || rc=$?
+  stop_and_forget "$SENDER_PID" "$server"
+  cat "$TMP/$label-sender.log" >&2
+  return $rc
+}
+
+run_nginx() { # label fragment_ms gop
+  local label=$1 frag=$2 gop=$3 http rtmp
+  local dir="$TMP/$label"
+  read -r http rtmp < <(free_ports 2)
+  mkdir -p "$dir/hls" "$dir/www" "$dir/temp"
+  cp "$HERE/nginx/player.html" "$dir/www/"
+  cp "$HERE/node_modules/hls.js/dist/hls.min.js" "$dir/www/"
+  cat >"$dir/nginx.conf" <<EOF
+load_module $NGINX_RTMP_MODULE;
+daemon off;
+master_process off;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 256; }
+rtmp {
+  server {
+    listen 127.0.0.1:$rtmp;
+    chunk_size 4096;
+    application live {
+      live on;
+      record off;
+      hls on;
+      hls_path $dir/hls;
+      hls_fragment ${frag}ms;
+      hls_playlist_length ${NGINX_PLAYLIST_S}s;
+    }
+  }
+}
+http {
+  access_log off;
+  client_body_temp_path $dir/temp/body;
+  proxy_temp_path $dir/temp/proxy;
+  fastcgi_temp_path $dir/temp/fastcgi;
+  uwsgi_temp_path $dir/temp/uwsgi;
+  scgi_temp_path $dir/temp/scgi;
+  types {
+    text/html html;
+    application/javascript js;
+    application/vnd.apple.mpegurl m3u8;
+    video/mp2t ts;
+  }
+  server {
+    listen 127.0.0.1:$http;
+    location /hls/ {
+      alias $dir/hls/;
+      add_header Cache-Control no-cache;
+      add_header Access-Control-Allow-Origin *;
+    }
+    location / {
+      root $dir/www;
+    }
+  }
+}
+EOF
+  nginx -t -q -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" || die "nginx config test failed ($dir/nginx.conf)"
+  log "$label: nginx-rtmp on http 127.0.0.1:$http, rtmp 127.0.0.1:$rtmp, hls_fragment ${frag}ms, GOP $gop frames"
+  $NICE nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" >"$TMP/$label-server.log" 2>&1 &
+  local server=$!
+  PIDS+=("$server")
+  PID_NAMES[$server]="$label nginx"
+  wait_http "http://127.0.0.1:$http/player.html" 20 || { cat "$dir/error.log" >&2; die "nginx did not start"; }
+  start_sender "$label" "rtmp://127.0.0.1:$rtmp/live/$STREAM" "$gop"
+  wait_http "http://127.0.0.1:$http/hls/$STREAM.m3u8" 30 || { tail -20 "$TMP/$label-sender.log" "$dir/error.log" >&2; die "no playlist from nginx"; }
+  local rc=0
+  run_probe "$label" "http://127.0.0.1:$http/player.html?src=/hls/$STREAM.m3u8" "$server" || rc=$?
+  cp "$dir/nginx.conf" "$OUT_DIR/$label-nginx.conf"
+  stop_and_forget "$SENDER_PID" "$server"
+  cat "$TMP/$label-sender.log" >&2
+  return $rc
+}
+
+# --- run --------------------------------------------------------------------------------------
+mkdir -p "$OUT_DIR"
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
+  echo "vela: $VELA_BIN ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet -- src 2>/dev/null || echo ' + uncommitted src changes'))"
+  echo "nginx: $(nginx -v 2>&1 | cut -d/ -f2), rtmp module $(dpkg-query -W -f='${Version}' libnginx-mod-rtmp 2>/dev/null)"
+  echo "ffmpeg: $(ffmpeg -version | head -1 | cut -d' ' -f3)"
+  echo "chromium: $(/usr/bin/chromium --version 2>/dev/null | grep -o 'Chromium [0-9.]*')"
+  echo "hls.js: $(node -p 'require("'"$HERE"'/node_modules/hls.js/package.json").version')"
+  echo "playwright-core: $(node -p 'require("'"$HERE"'/node_modules/playwright-core/package.json").version')"
+  echo "sender: ${SIZE} yuv420p ${FPS} fps, libx264 veryfast zerolatency crf 23, GOP $GOP (nginx-small: GOP $(((NGINX_SMALL_FRAGMENT_MS * FPS + 999) / 1000))), AAC sine"
+  echo "probe: warmup ${WARMUP_S} s, measure ${MEASURE_S} s${BENCH_NICE:+, nice $BENCH_NICE}"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$OUT_DIR/meta.txt" >&2
+
+log "self-test of the time code through x264"
+node "$HERE/selftest.mjs" --size "$SIZE" | tee "$OUT_DIR/selftest.txt" >&2
+
+failed=()
+for system in $SYSTEMS; do
+  case $system in
+    vela) run_vela || failed+=("$system") ;;
+    nginx) run_nginx nginx "$NGINX_FRAGMENT_MS" "$GOP" || failed+=("$system") ;;
+    nginx-small) run_nginx nginx-small "$NGINX_SMALL_FRAGMENT_MS" "$(((NGINX_SMALL_FRAGMENT_MS * FPS + 999) / 1000))" || failed+=("$system") ;;
+    *) die "unknown system $system" ;;
+  esac
+done
+
+jsons=()
+for system in $SYSTEMS; do [[ -f $OUT_DIR/$system.json ]] && jsons+=("$OUT_DIR/$system.json"); done
+echo
+cat "$OUT_DIR/meta.txt"
+echo
+((${#jsons[@]})) && node "$HERE/report.mjs" "${jsons[@]}" | tee "$OUT_DIR/table.md"
+echo
+echo "results: $OUT_DIR"
+((${#failed[@]} == 0)) || die "failed: ${failed[*]}"

@@ -1,0 +1,687 @@
+#include "bench/hls_load.hpp"
+
+#include <array>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/url/parse.hpp>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <fmt/format.h>
+#include <memory>
+#include <optional>
+#include <sys/resource.h>
+#include <thread>
+#include <vector>
+
+#include "base/time.hpp"
+#include "bench/playlist_scan.hpp"
+
+namespace vela::bench {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
+constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+constexpr size_t kMaxPlaylistBytes = 1 << 20;
+constexpr uint64_t kMaxBodyBytes = 64 << 20;
+constexpr size_t kReadBufferBytes = 64 * 1024;  // per connection; one socket read at most
+constexpr auto kWatchdogPeriod = std::chrono::milliseconds(50);
+constexpr auto kRetryDelay = std::chrono::milliseconds(200);
+constexpr auto kProgressPeriod = std::chrono::seconds(10);
+
+template <class T>
+std::optional<T> parse_number(std::string_view text) {
+  T value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// Reads one response: keeps the status, counts the body, and appends it to `text` when
+// given (playlists) or drops it (media). Header fields are not stored: no allocation.
+class ResponseSink final : public http::basic_parser<false> {
+ public:
+  explicit ResponseSink(std::string* text) : text_(text) { body_limit(kMaxBodyBytes); }
+
+  int status() const { return status_; }
+  uint64_t body_bytes() const { return body_bytes_; }
+
+ private:
+  void on_request_impl(http::verb, beast::string_view, beast::string_view, int,
+                       beast::error_code&) override {}
+  void on_response_impl(int code, beast::string_view, int, beast::error_code&) override {
+    status_ = code;
+  }
+  void on_field_impl(http::field, beast::string_view, beast::string_view,
+                     beast::error_code&) override {}
+  void on_header_impl(beast::error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>&, beast::error_code&) override {}
+  size_t on_body_impl(beast::string_view body, beast::error_code& ec) override {
+    return take(body, ec);
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+  size_t on_chunk_body_impl(std::uint64_t, beast::string_view body,
+                            beast::error_code& ec) override {
+    return take(body, ec);
+  }
+  void on_finish_impl(beast::error_code&) override {}
+
+  size_t take(beast::string_view body, beast::error_code& ec) {
+    body_bytes_ += body.size();
+    if (text_) {
+      if (text_->size() + body.size() > kMaxPlaylistBytes) {
+        ec = http::error::body_limit;
+        return 0;
+      }
+      text_->append(body.data(), body.size());
+    }
+    return body.size();
+  }
+
+  std::string* text_;
+  int status_ = 0;
+  uint64_t body_bytes_ = 0;
+};
+
+enum class Outcome { ok, http_error, failed };
+
+struct Client {
+  explicit Client(asio::io_context& io) : socket(io), timer(io), buffer(kReadBufferBytes) {}
+
+  tcp::socket socket;
+  asio::steady_timer timer;  // start ramp and retry pauses
+  beast::flat_buffer buffer;
+  std::string request;     // the request being sent
+  std::string query;       // delivery directives
+  std::string text;        // the last playlist's body; the scan's views point into it
+  std::string media_path;  // media playlist path, from the multivariant
+  std::string part_path;
+  MediaPlaylistScan scan;
+  uint32_t id = 0;
+  bool connected = false;
+  bool has_cursor = false;  // (msn, index): the newest part this client has
+  uint64_t msn = 0;
+  uint32_t index = 0;
+  SteadyClock::time_point deadline = SteadyClock::time_point::max();
+  bool timed_out = false;
+};
+
+// First arrival of each recent part at any client of one worker (a small ring keyed by
+// the part; older entries are overwritten, which only loses the spread of stale parts).
+class FirstArrivals {
+ public:
+  // Returns the first arrival of (msn, index), recording `now_us` if it is the first.
+  int64_t first(uint64_t msn, uint32_t index, int64_t now_us) {
+    uint64_t key = msn * 16384 + index;
+    Slot& slot = slots_[key % slots_.size()];
+    if (!slot.used || slot.key != key) slot = Slot{key, now_us, true};
+    return slot.first_us;
+  }
+
+ private:
+  struct Slot {
+    uint64_t key = 0;
+    int64_t first_us = 0;
+    bool used = false;
+  };
+  std::array<Slot, 512> slots_{};
+};
+
+// One io_context thread and the clients it runs.
+class Worker {
+ public:
+  Worker(const HlsLoadOptions& options, const HttpTarget& target, uint32_t first_client,
+         uint32_t client_count, bool progress)
+      : options_(options),
+        target_(target),
+        endpoint_(asio::ip::make_address(target.address), target.port),
+        timeout_(std::chrono::milliseconds(options.timeout_ms)),
+        stop_timer_(io_),
+        watchdog_timer_(io_),
+        progress_timer_(io_),
+        first_client_(first_client),
+        progress_(progress) {
+    clients_.reserve(client_count);
+    for (uint32_t i = 0; i < client_count; ++i) {
+      clients_.push_back(std::make_unique<Client>(io_));
+      Client& c = *clients_.back();
+      c.id = first_client + i;
+      c.request.reserve(256 + target.path.size());
+      c.query.reserve(64);
+      c.text.reserve(16 * 1024);
+      c.media_path.reserve(128);
+      c.part_path.reserve(128);
+      c.scan.parts.reserve(64);
+    }
+  }
+
+  ~Worker() {
+    if (trace_) std::fclose(trace_);
+  }
+
+  void run() {
+    if (!options_.trace_path.empty()) {
+      std::string path = options_.trace_path;
+      if (options_.threads > 1) path += "." + std::to_string(first_client_);
+      trace_ = std::fopen(path.c_str(), "w");
+      if (trace_) std::fputs("client,msn,index,available_us,arrival_us,first_arrival_us,new_parts,nth\n", trace_);
+    }
+    started_ = SteadyClock::now();
+    uint32_t total = std::max<uint32_t>(options_.clients, 1);
+    for (size_t i = 0; i < clients_.size(); ++i) {
+      auto delay = std::chrono::milliseconds(uint64_t{options_.ramp_ms} *
+                                             (first_client_ + i) / total);
+      asio::co_spawn(io_, run_client(*clients_[i], delay), asio::detached);
+    }
+    asio::co_spawn(io_, watchdog(), asio::detached);
+    if (progress_) asio::co_spawn(io_, report_progress(), asio::detached);
+    stop_timer_.expires_after(std::chrono::seconds(options_.duration_s));
+    stop_timer_.async_wait([this](beast::error_code) { stop(); });
+    io_.run();
+  }
+
+  const HlsLoadCounters& counters() const { return counters_; }
+  const LatencyHistogram& delay() const { return delay_; }
+  const LatencyHistogram& spread() const { return spread_; }
+
+ private:
+  void stop() {
+    stopping_ = true;
+    watchdog_timer_.cancel();
+    progress_timer_.cancel();
+    for (auto& c : clients_) {
+      beast::error_code ignored;
+      c->timer.cancel();
+      c->socket.close(ignored);
+    }
+  }
+
+  asio::awaitable<void> watchdog() {
+    while (!stopping_) {
+      watchdog_timer_.expires_after(kWatchdogPeriod);
+      co_await watchdog_timer_.async_wait(kUse);
+      auto now = SteadyClock::now();
+      for (auto& c : clients_) {
+        if (c->deadline <= now) {
+          c->timed_out = true;
+          c->deadline = SteadyClock::time_point::max();
+          beast::error_code ignored;
+          c->socket.close(ignored);
+        }
+      }
+    }
+  }
+
+  asio::awaitable<void> report_progress() {
+    while (!stopping_) {
+      progress_timer_.expires_after(kProgressPeriod);
+      auto [error] = co_await progress_timer_.async_wait(kUse);
+      if (error || stopping_) break;
+      double elapsed = std::chrono::duration<double>(SteadyClock::now() - started_).count();
+      std::fprintf(stderr,
+                   "hls-load: %5.1f s  open %u  playlists %lu  parts %lu  errors %lu  "
+                   "delay p50 %.1f ms p95 %.1f ms\n",
+                   elapsed, open_, static_cast<unsigned long>(counters_.playlists),
+                   static_cast<unsigned long>(counters_.parts),
+                   static_cast<unsigned long>(counters_.errors()), delay_.percentile(50) / 1e3,
+                   delay_.percentile(95) / 1e3);
+    }
+  }
+
+  asio::awaitable<void> pause(Client& c, SteadyClock::duration how_long) {
+    c.timer.expires_after(how_long);
+    co_await c.timer.async_wait(kUse);
+  }
+
+  void close(Client& c) {
+    beast::error_code ignored;
+    c.socket.close(ignored);
+    if (c.connected) --open_;
+    c.connected = false;
+  }
+
+  asio::awaitable<bool> connect(Client& c) {
+    c.buffer.clear();
+    c.timed_out = false;
+    c.deadline = SteadyClock::now() + timeout_;
+    auto [error] = co_await c.socket.async_connect(endpoint_, kUse);
+    c.deadline = SteadyClock::time_point::max();
+    if (error) {
+      if (stopping_) co_return false;
+      ++(c.timed_out ? counters_.timeouts : counters_.connect_errors);
+      beast::error_code ignored;
+      c.socket.close(ignored);
+      co_return false;
+    }
+    beast::error_code ignored;
+    c.socket.set_option(tcp::no_delay(true), ignored);
+    ++counters_.connections;
+    ++open_;
+    c.connected = true;
+    co_return true;
+  }
+
+  // One request and its response on the client's connection. `text`: where the body goes
+  // (playlists), or nullptr to count and drop it (media). Closes the connection on any
+  // failure and when the server does not keep it alive.
+  asio::awaitable<Outcome> exchange(Client& c, std::string_view path, std::string_view query,
+                                    std::string* text) {
+    c.request.clear();
+    c.request += "GET ";
+    c.request += path;
+    if (!query.empty()) {
+      c.request += '?';
+      c.request += query;
+    }
+    c.request += " HTTP/1.1\r\nHost: ";
+    c.request += target_.host_header;
+    c.request += "\r\nUser-Agent: vela-bench-hls-load\r\n\r\n";
+    if (text) text->clear();
+
+    c.timed_out = false;
+    c.deadline = SteadyClock::now() + timeout_;
+    auto [write_error, written] = co_await asio::async_write(c.socket, asio::buffer(c.request), kUse);
+    if (write_error) {
+      c.deadline = SteadyClock::time_point::max();
+      co_return failed(c);
+    }
+    ResponseSink sink(text);
+    auto [read_error, read] = co_await http::async_read(c.socket, c.buffer, sink, kUse);
+    c.deadline = SteadyClock::time_point::max();
+    if (read_error) co_return failed(c);
+    counters_.body_bytes += sink.body_bytes();
+    if (!sink.keep_alive()) close(c);
+    if (sink.status() != 200) {
+      ++counters_.http_errors;
+      co_return Outcome::http_error;
+    }
+    co_return Outcome::ok;
+  }
+
+  Outcome failed(Client& c) {
+    if (!stopping_) ++(c.timed_out ? counters_.timeouts : counters_.io_errors);
+    close(c);
+    return Outcome::failed;
+  }
+
+  void query_for_next_part(Client& c) {
+    char digits[24];
+    c.query.assign("_HLS_msn=");
+    auto end = std::to_chars(digits, digits + sizeof digits, c.msn).ptr;
+    c.query.append(digits, end);
+    c.query += "&_HLS_part=";
+    end = std::to_chars(digits, digits + sizeof digits, c.index + 1).ptr;
+    c.query.append(digits, end);
+  }
+
+  asio::awaitable<void> run_client(Client& c, std::chrono::milliseconds start_delay) {
+    if (start_delay.count() > 0) co_await pause(c, start_delay);
+    while (!stopping_) {
+      if (!c.connected && !co_await connect(c)) {
+        if (!stopping_) co_await pause(c, kRetryDelay);
+        continue;
+      }
+      if (c.media_path.empty()) {
+        Outcome outcome = co_await exchange(c, target_.path, {}, &c.text);
+        if (outcome != Outcome::ok) {
+          if (!stopping_) co_await pause(c, kRetryDelay);
+          continue;
+        }
+        auto uri = first_variant_uri(c.text);
+        std::string_view base = std::string_view(target_.path).substr(0, target_.path.find('?'));
+        if (!uri || !resolve_uri(base, *uri, c.media_path)) {
+          ++counters_.parse_errors;
+          c.media_path.clear();
+          co_await pause(c, kRetryDelay);
+        }
+        continue;
+      }
+
+      if (c.has_cursor) {
+        query_for_next_part(c);
+      } else {
+        c.query.clear();
+      }
+      Outcome outcome = co_await exchange(c, c.media_path, c.query, &c.text);
+      if (outcome != Outcome::ok) {
+        if (!stopping_) co_await pause(c, kRetryDelay);
+        continue;
+      }
+      ++counters_.playlists;
+      if (!scan_media_playlist(c.text, c.scan)) {
+        ++counters_.parse_errors;
+        co_await pause(c, kRetryDelay);
+        continue;
+      }
+      if (c.scan.ended || c.scan.parts.empty()) {
+        // Not live (yet, or any more): start over at the live edge.
+        c.has_cursor = false;
+        co_await pause(c, kRetryDelay);
+        continue;
+      }
+      if (!c.has_cursor) {
+        // Join at the live edge: the newest listed part counts as had.
+        c.msn = c.scan.parts.back().msn;
+        c.index = c.scan.parts.back().index;
+        c.has_cursor = true;
+        continue;
+      }
+      PartRange range = parts_after(c.scan, c.msn, c.index);
+      bool cursor_listed = range.first > 0 && c.scan.parts[range.first - 1].msn == c.msn &&
+                           c.scan.parts[range.first - 1].index == c.index;
+      if (range.first == range.last) {
+        // A blocking reload must not return before the part it asked for.
+        ++counters_.stale_playlists;
+        co_await pause(c, kRetryDelay);
+        continue;
+      }
+      if (!cursor_listed) ++counters_.resyncs;
+
+      for (size_t i = range.first; i < range.last && !stopping_; ++i) {
+        const PlaylistPart& part = c.scan.parts[i];
+        c.msn = part.msn;
+        c.index = part.index;
+        if (!resolve_uri(c.media_path, part.uri, c.part_path)) {
+          ++counters_.parse_errors;
+          continue;
+        }
+        Outcome fetched = co_await exchange(c, c.part_path, {}, nullptr);
+        if (fetched == Outcome::failed) break;
+        if (fetched != Outcome::ok) continue;
+        int64_t now_us = base::wall_clock_micros();
+        ++counters_.parts;
+        if (part.available_us > 0) delay_.record(now_us - part.available_us);
+        int64_t first_us = first_arrivals_.first(part.msn, part.index, now_us);
+        spread_.record(now_us - first_us);
+        if (trace_) {
+          std::fprintf(trace_, "%u,%lu,%u,%ld,%ld,%ld,%zu,%zu\n", c.id,
+                       static_cast<unsigned long>(part.msn), part.index,
+                       static_cast<long>(part.available_us), static_cast<long>(now_us),
+                       static_cast<long>(first_us), range.last - range.first, i - range.first);
+        }
+      }
+    }
+    close(c);
+  }
+
+  const HlsLoadOptions& options_;
+  const HttpTarget& target_;
+  asio::io_context io_{1};
+  tcp::endpoint endpoint_;
+  SteadyClock::duration timeout_;
+  asio::steady_timer stop_timer_;
+  asio::steady_timer watchdog_timer_;
+  asio::steady_timer progress_timer_;
+  uint32_t first_client_;
+  bool progress_;
+  bool stopping_ = false;
+  uint32_t open_ = 0;
+  SteadyClock::time_point started_;
+  std::vector<std::unique_ptr<Client>> clients_;
+  HlsLoadCounters counters_;
+  LatencyHistogram delay_;
+  LatencyHistogram spread_;
+  FirstArrivals first_arrivals_;
+  std::FILE* trace_ = nullptr;
+};
+
+bool is_loopback(const asio::ip::address& address) {
+  if (address.is_v4()) return address.to_v4().to_bytes()[0] == 127;
+  return address.to_v6().is_loopback() ||
+         (address.to_v6().is_v4_mapped() &&
+          asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_bytes()[0] == 127);
+}
+
+double ms(int64_t us) { return static_cast<double>(us) / 1000.0; }
+
+void add_own_usage(HlsLoadReport& report) {
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return;
+  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  report.cpu_s = seconds(usage.ru_utime) + seconds(usage.ru_stime);
+  report.max_rss_kb = static_cast<uint64_t>(usage.ru_maxrss);
+}
+
+}  // namespace
+
+void HlsLoadCounters::merge(const HlsLoadCounters& other) {
+  playlists += other.playlists;
+  parts += other.parts;
+  body_bytes += other.body_bytes;
+  http_errors += other.http_errors;
+  timeouts += other.timeouts;
+  io_errors += other.io_errors;
+  connect_errors += other.connect_errors;
+  parse_errors += other.parse_errors;
+  resyncs += other.resyncs;
+  stale_playlists += other.stale_playlists;
+  connections += other.connections;
+}
+
+base::Result<HlsLoadOptions> parse_hls_load_args(std::span<const std::string_view> args) {
+  HlsLoadOptions options;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    std::string_view name = arg;
+    std::optional<std::string_view> value;
+    if (auto eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+    } else if (i + 1 < args.size()) {
+      value = args[i + 1];
+    }
+    auto take = [&]() -> std::optional<std::string_view> {
+      if (!value) return std::nullopt;
+      if (arg.find('=') == std::string_view::npos) ++i;
+      return value;
+    };
+    auto number = [&](uint32_t min, uint32_t max, uint32_t& out) -> base::Status {
+      auto text = take();
+      auto parsed = text ? parse_number<uint32_t>(*text) : std::nullopt;
+      if (!parsed || *parsed < min || *parsed > max) {
+        return base::make_error(fmt::format("{} needs an integer from {} to {}", name, min, max));
+      }
+      out = *parsed;
+      return {};
+    };
+    base::Status status;
+    if (name == "--url") {
+      auto text = take();
+      if (!text) return base::make_error("--url needs a value");
+      options.url = std::string(*text);
+    } else if (name == "--json") {
+      auto text = take();
+      if (!text || text->empty()) return base::make_error("--json needs a file name");
+      options.json_path = std::string(*text);
+    } else if (name == "--trace") {
+      auto text = take();
+      if (!text || text->empty()) return base::make_error("--trace needs a file name");
+      options.trace_path = std::string(*text);
+    } else if (name == "--clients") {
+      status = number(0, kMaxClients, options.clients);
+    } else if (name == "--duration") {
+      status = number(1, kMaxDurationS, options.duration_s);
+    } else if (name == "--threads") {
+      status = number(1, kMaxThreads, options.threads);
+    } else if (name == "--timeout-ms") {
+      status = number(100, 120'000, options.timeout_ms);
+    } else if (name == "--ramp-ms") {
+      status = number(0, 600'000, options.ramp_ms);
+    } else {
+      return base::make_error(fmt::format("unexpected argument '{}'", arg));
+    }
+    if (!status) return status.error();
+  }
+  if (options.url.empty()) return base::make_error("--url is required");
+  return options;
+}
+
+base::Result<HttpTarget> parse_loopback_url(std::string_view url) {
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) return base::make_error(fmt::format("not a URL: '{}'", url));
+  if (parsed->scheme() != "http") return base::make_error("only http:// URLs are supported");
+  HttpTarget target;
+  std::string host = parsed->host_address();
+  if (host == "localhost") {
+    target.address = "127.0.0.1";
+  } else {
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    beast::error_code error;
+    auto address = asio::ip::make_address(host, error);
+    if (error) return base::make_error(fmt::format("host '{}' is not an IP address", host));
+    if (!is_loopback(address)) {
+      return base::make_error(fmt::format("host '{}' is not a loopback address", host));
+    }
+    target.address = address.to_string();
+  }
+  if (parsed->has_port()) {
+    auto port = parse_number<uint16_t>(parsed->port());
+    if (!port || *port == 0) return base::make_error("bad port");
+    target.port = *port;
+  }
+  target.host_header = std::string(parsed->encoded_host_and_port());
+  target.path = std::string(parsed->encoded_path());
+  if (target.path.empty() || target.path.front() != '/') target.path.insert(0, "/");
+  if (parsed->has_query()) {
+    target.path += '?';
+    target.path += std::string(parsed->encoded_query());
+  }
+  return target;
+}
+
+HlsLoadReport run_hls_load(const HlsLoadOptions& options, const HttpTarget& target) {
+  HlsLoadReport report;
+  report.clients = options.clients;
+  auto started = SteadyClock::now();
+  if (options.clients == 0) {
+    // Baseline: nothing to do but let the time pass, so scripts treat every N alike.
+    std::this_thread::sleep_for(std::chrono::seconds(options.duration_s));
+    report.elapsed_s = std::chrono::duration<double>(SteadyClock::now() - started).count();
+    add_own_usage(report);
+    return report;
+  }
+  uint32_t threads = std::min(options.threads, options.clients);
+  report.threads = threads;
+  std::vector<std::unique_ptr<Worker>> workers;
+  uint32_t next = 0;
+  for (uint32_t t = 0; t < threads; ++t) {
+    uint32_t count = options.clients / threads + (t < options.clients % threads ? 1 : 0);
+    workers.push_back(std::make_unique<Worker>(options, target, next, count, threads == 1));
+    next += count;
+  }
+  std::vector<std::thread> running;
+  for (uint32_t t = 1; t < threads; ++t) running.emplace_back([&, t] { workers[t]->run(); });
+  workers[0]->run();
+  for (auto& thread : running) thread.join();
+  report.elapsed_s = std::chrono::duration<double>(SteadyClock::now() - started).count();
+  for (auto& worker : workers) {
+    report.counters.merge(worker->counters());
+    report.delay.merge(worker->delay());
+    report.spread.merge(worker->spread());
+  }
+  add_own_usage(report);
+  return report;
+}
+
+std::string format_report_text(const HlsLoadReport& r) {
+  const HlsLoadCounters& c = r.counters;
+  double seconds = r.elapsed_s > 0 ? r.elapsed_s : 1;
+  std::string out = fmt::format(
+      "clients {}  threads {}  elapsed {:.1f} s  generator cpu {:.1f} s ({:.0f} % of a core), "
+      "max rss {:.1f} MB\n"
+      "parts {} ({:.1f}/s)  playlists {} ({:.1f}/s)  body bytes {} ({:.1f} Mbit/s)\n"
+      "errors {}: http {}  timeouts {}  io {}  connect {}  parse {}  (resyncs {}, stale playlists {}, "
+      "connections {})\n",
+      r.clients, r.threads, r.elapsed_s, r.cpu_s, 100 * r.cpu_s / seconds, r.max_rss_kb / 1024.0,
+      c.parts, c.parts / seconds, c.playlists,
+      c.playlists / seconds, c.body_bytes, c.body_bytes * 8 / seconds / 1e6, c.errors(),
+      c.http_errors, c.timeouts, c.io_errors, c.connect_errors, c.parse_errors, c.resyncs,
+      c.stale_playlists, c.connections);
+  auto line = [&](std::string_view name, const LatencyHistogram& h) {
+    out += fmt::format(
+        "{}: n {}  p50 {:.1f} ms  p95 {:.1f} ms  p99 {:.1f} ms  max {:.1f} ms  min {:.1f} ms  "
+        "mean {:.1f} ms  negative {}\n",
+        name, h.count(), ms(h.percentile(50)), ms(h.percentile(95)), ms(h.percentile(99)),
+        ms(h.max()), ms(h.min()), h.mean() / 1000.0, h.negative_count());
+  };
+  line("part delivery delay", r.delay);
+  line("fan-out spread     ", r.spread);
+  return out;
+}
+
+std::string format_report_json(const HlsLoadReport& r) {
+  const HlsLoadCounters& c = r.counters;
+  auto histogram = [](const LatencyHistogram& h) {
+    return fmt::format(
+        "{{\"count\":{},\"p50_ms\":{:.3f},\"p95_ms\":{:.3f},\"p99_ms\":{:.3f},\"max_ms\":{:.3f},"
+        "\"min_ms\":{:.3f},\"mean_ms\":{:.3f},\"negative\":{}}}",
+        h.count(), ms(h.percentile(50)), ms(h.percentile(95)), ms(h.percentile(99)), ms(h.max()),
+        ms(h.min()), h.mean() / 1000.0, h.negative_count());
+  };
+  return fmt::format(
+      "{{\"clients\":{},\"threads\":{},\"elapsed_s\":{:.3f},\"cpu_s\":{:.3f},\"max_rss_kb\":{},"
+      "\"parts\":{},\"playlists\":{},"
+      "\"body_bytes\":{},\"errors\":{},\"http_errors\":{},\"timeouts\":{},\"io_errors\":{},"
+      "\"connect_errors\":{},\"parse_errors\":{},\"resyncs\":{},\"stale_playlists\":{},"
+      "\"connections\":{},"
+      "\"delay\":{},\"spread\":{}}}\n",
+      r.clients, r.threads, r.elapsed_s, r.cpu_s, r.max_rss_kb, c.parts, c.playlists, c.body_bytes,
+      c.errors(),
+      c.http_errors, c.timeouts, c.io_errors, c.connect_errors, c.parse_errors, c.resyncs,
+      c.stale_playlists, c.connections, histogram(r.delay), histogram(r.spread));
+}
+
+int hls_load_main(std::span<const std::string_view> args) {
+  constexpr const char* kUsage =
+      "usage: vela bench hls-load --url http://127.0.0.1:PORT/live/NAME/index.m3u8\n"
+      "         [--clients N (500, 0..5000)] [--duration S (60)] [--threads T (1)]\n"
+      "         [--timeout-ms MS (10000)] [--ramp-ms MS (1000)] [--json FILE]\n"
+      "         [--trace FILE (CSV line per part, for diagnosis)]\n";
+  for (std::string_view arg : args) {
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+  }
+  auto options = parse_hls_load_args(args);
+  if (!options) {
+    std::fprintf(stderr, "vela bench hls-load: %s\n%s", options.error().message.c_str(), kUsage);
+    return 2;
+  }
+  auto target = parse_loopback_url(options->url);
+  if (!target) {
+    std::fprintf(stderr, "vela bench hls-load: %s\n", target.error().message.c_str());
+    return 2;
+  }
+  HlsLoadReport report = run_hls_load(*options, *target);
+  std::fputs(format_report_text(report).c_str(), stdout);
+  if (!options->json_path.empty()) {
+    std::FILE* file = std::fopen(options->json_path.c_str(), "w");
+    if (!file) {
+      std::fprintf(stderr, "vela bench hls-load: cannot write %s\n", options->json_path.c_str());
+      return 1;
+    }
+    std::string json = format_report_json(report);
+    std::fwrite(json.data(), 1, json.size(), file);
+    std::fclose(file);
+  }
+  return 0;
+}
+
+}  // namespace vela::bench
