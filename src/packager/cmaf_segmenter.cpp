@@ -251,6 +251,7 @@ void CmafSegmenter::close_part(int64_t cut, bool take_all) {
   CmafPart part;
   part.msn = msn_;
   part.index = part_index_++;
+  part.discontinuity = part.index == 0 && segment_discontinuity_;
   part.duration_s = seconds(cut - part_start_);
   part.independent = !driver_.video || (!part_frames_.empty() && part_frames_.front()->keyframe);
   part.wall_clock_us = part_frames_.empty() ? pending_audio_.front().frame->wall_clock_us

@@ -14,6 +14,9 @@ struct CmafPart {
   double duration_s = 0;        // presentation duration in seconds (video track clock)
   bool independent = false;     // begins with a video keyframe
   int64_t wall_clock_us = 0;    // wall-clock time of the part's first sample (PDT)
+  // Part 0 of a segment that starts after a source clock jump: known when the segment's
+  // first part is listed, so EXT-X-DISCONTINUITY never appears after the fact.
+  bool discontinuity = false;
   base::Buffer data;            // one moof + mdat
 };
 
@@ -21,7 +24,7 @@ struct CmafPart {
 struct CmafSegmentEnd {
   uint64_t msn = 0;
   double duration_s = 0;
-  bool discontinuity = false;   // the source clock jumped at this segment's start
+  bool discontinuity = false;   // same as its part 0's flag
 };
 
 }  // namespace vela::packager

@@ -68,6 +68,7 @@ base::Status LiveTimeline::add_part(const CmafPart& part) {
     fresh.msn = part.msn;
     fresh.init_id = current_init_id();
     fresh.wall_clock_us = part.wall_clock_us;
+    fresh.discontinuity = part.discontinuity;
     segments_.push_back(std::move(fresh));
     segment = &segments_.back();
   }
@@ -84,7 +85,7 @@ base::Status LiveTimeline::end_segment(const CmafSegmentEnd& end) {
   if (!segment || segment->msn != end.msn) return base::make_error("no such segment in progress");
   if (!valid_duration(end.duration_s)) return base::make_error("bad segment duration");
   segment->duration_s = end.duration_s;
-  segment->discontinuity = end.discontinuity;
+  segment->discontinuity = segment->discontinuity || end.discontinuity;
   segment->complete = true;
   note_duration(end.duration_s);
   slide_window();

@@ -328,6 +328,9 @@ TEST(CmafSegmenter, DiscontinuityEndsTheSegmentAndMarksTheNext) {
   EXPECT_FALSE(r.ends[3].discontinuity);
   auto first_after = r.parts_of(2).front();
   EXPECT_TRUE(first_after.independent);
+  EXPECT_TRUE(first_after.discontinuity);  // known with the segment's first part
+  EXPECT_FALSE(r.parts_of(2)[1].discontinuity);
+  EXPECT_FALSE(r.parts_of(1).front().discontinuity);
   auto trafs = fmp4_test::read_trafs(first_after.data.span());
   ASSERT_EQ(trafs.size(), 2u);
   EXPECT_EQ(trafs[0].base_decode_time, static_cast<uint64_t>(kJumpTo));

@@ -36,6 +36,19 @@ std::vector<std::string> render_lines(const LiveTimeline& timeline,
   return lines_of(render_media_playlist(timeline, options));
 }
 
+TEST(HlsPlaylist, DiscontinuityIsListedWithTheSegmentsFirstPart) {
+  LiveTimeline timeline = make_timeline();
+  add_segment(timeline, 10);
+  CmafPart first = test::make_part(11, 0, 0.5, test::kWallClockBaseUs + 30'000'000);
+  first.discontinuity = true;
+  ASSERT_TRUE(timeline.add_part(first).ok());
+  std::string playlist = render_media_playlist(timeline);
+  auto discontinuity = playlist.find("#EXT-X-DISCONTINUITY\n");
+  ASSERT_NE(discontinuity, std::string::npos);  // before segment 11 is complete
+  EXPECT_LT(discontinuity, playlist.find("part11.0.m4s"));
+  EXPECT_GT(discontinuity, playlist.find("seg10.m4s"));
+}
+
 TEST(HlsPlaylist, Header) {
   auto lines = render_lines(live_timeline());
   ASSERT_GE(lines.size(), 7u);

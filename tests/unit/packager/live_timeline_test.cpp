@@ -37,6 +37,19 @@ ObjectRef init_ref(uint64_t id) {
   return ref;
 }
 
+TEST(LiveTimeline, InitIdsStartAtTheConfiguredFirstId) {
+  LiveTimelineConfig config;
+  config.first_init_id = 1'795'484'574'462;  // a session's start millisecond
+  LiveTimeline timeline(config);
+  EXPECT_FALSE(timeline.has_init());
+  ASSERT_TRUE(timeline.set_init(base::Buffer::copy_of("init a")).ok());
+  EXPECT_TRUE(timeline.has_init());
+  EXPECT_EQ(timeline.current_init_id(), config.first_init_id);
+  ASSERT_TRUE(timeline.set_init(base::Buffer::copy_of("init b")).ok());
+  EXPECT_EQ(timeline.current_init_id(), config.first_init_id + 1);
+  EXPECT_EQ(timeline.oldest_init_id(), config.first_init_id);
+}
+
 TEST(LiveTimeline, StartsEmpty) {
   LiveTimeline timeline({});
   EXPECT_FALSE(timeline.has_media());
