@@ -47,7 +47,7 @@ TEST(LiveTimeline, InitIdsStartAtTheConfiguredFirstId) {
   EXPECT_EQ(timeline.current_init_id(), config.first_init_id);
   ASSERT_TRUE(timeline.set_init(base::Buffer::copy_of("init b")).ok());
   EXPECT_EQ(timeline.current_init_id(), config.first_init_id + 1);
-  EXPECT_EQ(timeline.oldest_init_id(), config.first_init_id);
+  EXPECT_EQ(timeline.oldest_init_id(), config.first_init_id + 1);  // no segment used the first
 }
 
 TEST(LiveTimeline, StartsEmpty) {
