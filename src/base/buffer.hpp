@@ -16,8 +16,9 @@ class Buffer {
 
   static Buffer adopt(std::vector<uint8_t>&& bytes) {
     auto storage = std::make_shared<const std::vector<uint8_t>>(std::move(bytes));
+    const uint8_t* data = storage->data();
     size_t n = storage->size();
-    return Buffer(std::move(storage), 0, n);
+    return Buffer(std::move(storage), data, n);
   }
   static Buffer copy_of(std::span<const uint8_t> bytes) {
     return adopt(std::vector<uint8_t>(bytes.begin(), bytes.end()));
@@ -25,26 +26,30 @@ class Buffer {
   static Buffer copy_of(std::string_view text) {
     return adopt(std::vector<uint8_t>(text.begin(), text.end()));
   }
+  // Bytes with static storage duration (embedded files): referenced, never copied or freed.
+  static Buffer wrap_static(std::span<const uint8_t> bytes) {
+    return Buffer(nullptr, bytes.data(), bytes.size());
+  }
 
-  const uint8_t* data() const { return storage_ ? storage_->data() + offset_ : nullptr; }
+  const uint8_t* data() const { return data_; }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
-  std::span<const uint8_t> span() const { return {data(), size_}; }
-  std::string_view text() const { return {reinterpret_cast<const char*>(data()), size_}; }
+  std::span<const uint8_t> span() const { return {data_, size_}; }
+  std::string_view text() const { return {reinterpret_cast<const char*>(data_), size_}; }
 
   // A sub-range sharing this buffer's storage; clamped to the buffer's bounds.
   Buffer slice(size_t offset, size_t length) const {
     if (offset > size_) offset = size_;
     if (length > size_ - offset) length = size_ - offset;
-    return Buffer(storage_, offset_ + offset, length);
+    return Buffer(owner_, data_ + offset, length);
   }
 
  private:
-  Buffer(std::shared_ptr<const std::vector<uint8_t>> storage, size_t offset, size_t size)
-      : storage_(std::move(storage)), offset_(offset), size_(size) {}
+  Buffer(std::shared_ptr<const void> owner, const uint8_t* data, size_t size)
+      : owner_(std::move(owner)), data_(data), size_(size) {}
 
-  std::shared_ptr<const std::vector<uint8_t>> storage_;
-  size_t offset_ = 0;
+  std::shared_ptr<const void> owner_;  // keeps the bytes alive; null for static data
+  const uint8_t* data_ = nullptr;
   size_t size_ = 0;
 };
 

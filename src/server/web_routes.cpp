@@ -16,10 +16,9 @@ namespace {
 http::Response asset_response(std::string_view path) {
   const http::StaticAsset* asset = http::find_static_asset(path);
   if (!asset) return http::text_response(http::Status::not_found, "not found");
-  // Embedded bytes live as long as the process: wrap them without copying would need a
-  // non-owning Buffer; pages are small and rarely fetched, so one copy is fine here.
+  // Embedded bytes live as long as the process: referenced, not copied.
   http::Response res = http::make_response(http::Status::ok, asset->content_type,
-                                           base::Buffer::copy_of(asset->bytes));
+                                           base::Buffer::wrap_static(asset->bytes));
   res.set(http::beast_http::field::cache_control,
           path.starts_with("assets/") ? "public, max-age=300" : "no-cache");
   return res;

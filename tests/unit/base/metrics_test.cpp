@@ -64,4 +64,12 @@ TEST(Buffer, SlicesShareStorageAndClamp) {
   EXPECT_TRUE(b.slice(20, 1).empty());
 }
 
+TEST(Buffer, WrapsStaticBytesWithoutCopying) {
+  static const uint8_t kBytes[] = {1, 2, 3, 4};
+  Buffer b = Buffer::wrap_static(kBytes);
+  EXPECT_EQ(b.data(), kBytes);
+  EXPECT_EQ(b.slice(1, 2).data(), kBytes + 1);
+  EXPECT_EQ(b.slice(1, 2).size(), 2u);
+}
+
 }  // namespace vela::base
