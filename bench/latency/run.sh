@@ -11,6 +11,7 @@
 # Environment overrides:
 #   SYSTEMS="vela nginx nginx-small"  WARMUP_S=10  MEASURE_S=60  SIZE=640x360  FPS=30  GOP=30
 #   NGINX_FRAGMENT_MS=1000  NGINX_SMALL_FRAGMENT_MS=333  NGINX_PLAYLIST_S=4
+#   VELA_SET="hls.part_target_s=0.2"  extra `vela serve --set` overrides (space-separated)
 #   VELA_BIN=build/dev/vela  OUT_DIR=bench/latency/results/<utc time>  KEEP_TMP=0
 #   BENCH_NICE=-10  run server, sender and browser at this nice level (root only), so that
 #                   unrelated load on a shared machine disturbs the measurement less
@@ -32,6 +33,7 @@ VELA_BIN="${VELA_BIN:-$ROOT/build/dev/vela}"
 OUT_DIR="${OUT_DIR:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 KEEP_TMP="${KEEP_TMP:-0}"
 BENCH_NICE="${BENCH_NICE:-}"
+VELA_SET="${VELA_SET:-}"
 NICE=""
 [[ -n $BENCH_NICE ]] && NICE="nice -n $BENCH_NICE"
 STREAM=g2g
@@ -159,8 +161,10 @@ run_vela() {
   echo "vela binary used: $(stat -c '%y' "$VELA_BIN" | cut -d. -f1) sha256 $(sha256sum "$TMP/vela" | cut -c1-12)" | tee -a "$OUT_DIR/meta.txt" >&2
   mkdir -p "$TMP/vela-data"
   log "$label: vela serve on http 127.0.0.1:$http, rtmp 127.0.0.1:$rtmp"
+  local extra=() kv
+  for kv in $VELA_SET; do extra+=(--set "$kv"); done
   $NICE "$TMP/vela" serve --set "http.listen=127.0.0.1:$http" --set "rtmp.listen=127.0.0.1:$rtmp" \
-    --set "storage.data_dir=$TMP/vela-data" >"$TMP/$label-server.log" 2>&1 &
+    --set "storage.data_dir=$TMP/vela-data" "${extra[@]+"${extra[@]}"}" >"$TMP/$label-server.log" 2>&1 &
   local server=$!
   PIDS+=("$server")
   PID_NAMES[$server]="vela serve"
@@ -259,6 +263,7 @@ mkdir -p "$OUT_DIR"
   echo "playwright-core: $(node -p 'require("'"$HERE"'/node_modules/playwright-core/package.json").version')"
   echo "sender: ${SIZE} yuv420p ${FPS} fps, libx264 veryfast zerolatency crf 23, GOP $GOP (nginx-small: GOP $(((NGINX_SMALL_FRAGMENT_MS * FPS + 999) / 1000))), AAC sine"
   echo "probe: warmup ${WARMUP_S} s, measure ${MEASURE_S} s${BENCH_NICE:+, nice $BENCH_NICE}"
+  echo "vela overrides: ${VELA_SET:-none}"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT_DIR/meta.txt" >&2
 

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <array>
 #include <cmath>
 #include <random>
@@ -41,8 +43,9 @@ Bytes client_c0c1(bool digest) {
   } else {
     c1[4] = c1[5] = c1[6] = c1[7] = 0;
   }
-  Bytes out = {3};
-  out.insert(out.end(), c1.begin(), c1.end());
+  Bytes out(1 + c1.size());
+  out[0] = 3;  // C0: RTMP version
+  std::copy(c1.begin(), c1.end(), out.begin() + 1);
   return out;
 }
 
