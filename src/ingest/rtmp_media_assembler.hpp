@@ -14,6 +14,7 @@
 
 #include "base/result.hpp"
 #include "format/amf0.hpp"
+#include "ingest/assembled_output.hpp"
 #include "media/media_frame.hpp"
 #include "media/timestamp_normalizer.hpp"
 #include "media/track_info.hpp"
@@ -23,10 +24,6 @@ namespace vela::ingest {
 constexpr uint32_t kRtmpVideoTrackId = 1;
 constexpr uint32_t kRtmpAudioTrackId = 2;
 
-struct TracksAnnounced {
-  std::vector<media::TrackInfo> tracks;
-};
-using AssembledOutput = std::variant<TracksAnnounced, media::FramePtr>;
 
 class RtmpMediaAssembler {
  public:

@@ -37,6 +37,32 @@ Setter text(std::string& out, std::set<std::string> allowed = {}) {
   };
 }
 
+Setter one_of(uint32_t& out, std::set<uint32_t> allowed) {
+  return [&out, allowed](const toml::node& n) -> base::Status {
+    std::optional<int64_t> v = n.value<int64_t>();
+    if (!v || *v < 0 || !allowed.contains(static_cast<uint32_t>(*v))) {
+      std::string list;
+      for (uint32_t a : allowed) list += (list.empty() ? "" : ", ") + std::to_string(a);
+      return base::make_error("must be one of " + list);
+    }
+    out = static_cast<uint32_t>(*v);
+    return {};
+  };
+}
+
+// SRT passphrases are 10-79 characters (libsrt's bounds); empty turns encryption off.
+Setter passphrase(std::string& out) {
+  return [&out](const toml::node& n) -> base::Status {
+    std::optional<std::string> v = n.value<std::string>();
+    if (!v) return base::make_error("expected a string");
+    if (!v->empty() && (v->size() < 10 || v->size() > 79)) {
+      return base::make_error("must be empty or 10-79 characters");
+    }
+    out = *v;
+    return {};
+  };
+}
+
 Setter text_list(std::vector<std::string>& out) {
   return [&out](const toml::node& n) -> base::Status {
     const toml::array* array = n.as_array();
@@ -84,7 +110,11 @@ std::map<std::string, Setter> setters(Config& c) {
       {"stream.gop_cache_frames", number(c.stream.gop_cache_frames, 16, 1e5)},
       {"auth.mode", text(c.auth.mode, {"open", "keys"})},
       {"auth.keys", string_map(c.auth.keys)},
-      {"srt.listen", text(c.srt_listen)},
+      {"srt.listen", text(c.srt.listen)},
+      {"srt.passphrase", passphrase(c.srt.passphrase)},
+      {"srt.pbkeylen", one_of(c.srt.pbkeylen, {16, 24, 32})},
+      {"srt.latency_ms", number(c.srt.latency_ms, 20, 10000)},
+      {"srt.max_connections", number(c.srt.max_connections, 1, 1e5)},
       {"webrtc.listen", text(c.webrtc_listen)},
       {"webrtc.public_ips", text_list(c.webrtc_public_ips)},
       {"storage.data_dir", text(c.data_dir)},

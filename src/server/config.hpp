@@ -27,6 +27,14 @@ struct RtmpConfig {
   double idle_timeout_s = 30;
 };
 
+struct SrtConfig {
+  std::string listen = "0.0.0.0:9000";  // UDP
+  std::string passphrase;                // empty: unencrypted; else 10-79 characters
+  uint32_t pbkeylen = 16;                // AES key bytes: 16, 24 or 32
+  uint32_t latency_ms = 120;             // receiver latency (absorbs retransmissions)
+  uint32_t max_connections = 100;
+};
+
 struct HlsConfig {
   double part_target_s = 0.333;
   double segment_target_s = 2.0;
@@ -47,10 +55,10 @@ struct AuthConfig {
 struct Config {
   HttpConfig http;
   RtmpConfig rtmp;
+  SrtConfig srt;
   HlsConfig hls;
   StreamConfig stream;
   AuthConfig auth;
-  std::string srt_listen = "0.0.0.0:9000";
   std::string webrtc_listen = "0.0.0.0:10000";
   std::vector<std::string> webrtc_public_ips;
   std::string data_dir = "./data";

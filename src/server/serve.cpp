@@ -10,6 +10,7 @@
 #include "http/hls_origin.hpp"
 #include "http/server.hpp"
 #include "ingest/rtmp_listener.hpp"
+#include "ingest/srt_listener.hpp"
 #include "runtime/listener.hpp"
 #include "server/packaging_observer.hpp"
 #include "server/web_routes.hpp"
@@ -60,10 +61,13 @@ int serve(const Config& config) {
 
   auto http_endpoint = runtime::parse_endpoint(config.http.listen);
   auto rtmp_endpoint = runtime::parse_endpoint(config.rtmp.listen);
-  if (!http_endpoint || !rtmp_endpoint) {
-    const char* key = !http_endpoint ? "http.listen" : "rtmp.listen";
-    spdlog::critical("config key '{}': {}", key, (!http_endpoint ? http_endpoint.error() : rtmp_endpoint.error()).message);
-    return 1;
+  auto srt_endpoint = runtime::parse_endpoint(config.srt.listen);
+  for (const auto& [key, endpoint] : {std::pair{"http.listen", &http_endpoint}, std::pair{"rtmp.listen", &rtmp_endpoint},
+                                      std::pair{"srt.listen", &srt_endpoint}}) {
+    if (!*endpoint) {
+      spdlog::critical("config key '{}': {}", key, endpoint->error().message);
+      return 1;
+    }
   }
 
   size_t shard_count = config.shards ? config.shards : std::max(1u, std::thread::hardware_concurrency());
@@ -117,9 +121,22 @@ int serve(const Config& config) {
       }
     }
   }
+  // SRT has one I/O thread of its own (libsrt's sockets are not Asio objects); it posts
+  // each connection's bytes to the connection's home shard.
+  ingest::SrtListenerOptions srt_options;
+  srt_options.endpoint = asio::ip::udp::endpoint(srt_endpoint->address(), srt_endpoint->port());
+  srt_options.passphrase = config.srt.passphrase;
+  srt_options.pbkeylen = static_cast<int>(config.srt.pbkeylen);
+  srt_options.latency_ms = static_cast<int>(config.srt.latency_ms);
+  srt_options.max_connections = config.srt.max_connections;
+  ingest::SrtListener srt_listener(shards, srt_options, publish_context);
+  if (base::Status status = srt_listener.start(); !status) {
+    spdlog::critical("config key 'srt.listen' ({}): {}", config.srt.listen, status.error().message);
+    return 1;
+  }
   shards.start();
-  spdlog::info("vela serving: http {} rtmp {} shards {} data_dir {}", config.http.listen, config.rtmp.listen,
-               shard_count, config.data_dir);
+  spdlog::info("vela serving: http {} rtmp {} srt {} shards {} data_dir {}", config.http.listen, config.rtmp.listen,
+               config.srt.listen, shard_count, config.data_dir);
 
   asio::io_context signals_io;
   asio::signal_set signals(signals_io, SIGINT, SIGTERM);
@@ -128,6 +145,9 @@ int serve(const Config& config) {
   signals_io.run();
 
   spdlog::info("signal {}: shutting down", received);
+  // SRT first: its sessions' ends are posted to the shards, which run them before the
+  // barrier below.
+  srt_listener.stop();
   // Stop accepting and end every publish (packagers flush, playlists get EXT-X-ENDLIST).
   on_every_shard(shards, [&](size_t i) {
     rtmp_listeners[i]->stop();

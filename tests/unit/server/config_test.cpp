@@ -12,7 +12,11 @@ TEST(Config, DefaultsMatchConventions) {
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->http.listen, "0.0.0.0:8080");
   EXPECT_EQ(c->rtmp.listen, "0.0.0.0:1935");
-  EXPECT_EQ(c->srt_listen, "0.0.0.0:9000");
+  EXPECT_EQ(c->srt.listen, "0.0.0.0:9000");
+  EXPECT_EQ(c->srt.passphrase, "");
+  EXPECT_EQ(c->srt.pbkeylen, 16u);
+  EXPECT_EQ(c->srt.latency_ms, 120u);
+  EXPECT_EQ(c->srt.max_connections, 100u);
   EXPECT_EQ(c->webrtc_listen, "0.0.0.0:10000");
   EXPECT_EQ(c->data_dir, "./data");
   EXPECT_EQ(c->auth.mode, "open");
@@ -40,6 +44,32 @@ TEST(Config, RejectsUnknownKeysBadValuesAndSyntaxWithTheKeyNamed) {
   EXPECT_FALSE(load_config("", {"auth.mode=maybe"}).ok());
   EXPECT_FALSE(load_config("", {"no-equals-sign"}).ok());
   EXPECT_FALSE(load_config("", {"http.max_connections=\"many\""}).ok());
+}
+
+TEST(Config, SrtKeysAreSetAndValidated) {
+  auto c = load_config("", {"srt.listen=127.0.0.1:9100", "srt.passphrase=0123456789abc", "srt.pbkeylen=32",
+                            "srt.latency_ms=250", "srt.max_connections=7"});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->srt.listen, "127.0.0.1:9100");
+  EXPECT_EQ(c->srt.passphrase, "0123456789abc");
+  EXPECT_EQ(c->srt.pbkeylen, 32u);
+  EXPECT_EQ(c->srt.latency_ms, 250u);
+  EXPECT_EQ(c->srt.max_connections, 7u);
+  EXPECT_TRUE(load_config("", {"srt.passphrase=\"\""}).ok());  // empty: no encryption
+  EXPECT_TRUE(load_config("", {"srt.passphrase=" + std::string(79, 'p')}).ok());
+  for (const char* bad : {"srt.passphrase=short", "srt.pbkeylen=20", "srt.pbkeylen=0", "srt.pbkeylen=\"16\"",
+                          "srt.latency_ms=5", "srt.latency_ms=20000", "srt.max_connections=0"}) {
+    auto e = load_config("", {bad});
+    ASSERT_FALSE(e.ok()) << bad;
+    std::string key(bad, std::string(bad).find('='));
+    EXPECT_NE(e.error().message.find("'" + key + "'"), std::string::npos) << e.error().message;
+  }
+  auto too_long = load_config("", {"srt.passphrase=" + std::string(80, 'p')});
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_NE(too_long.error().message.find("10-79"), std::string::npos);
+  auto bad_keylen = load_config("", {"srt.pbkeylen=20"});
+  ASSERT_FALSE(bad_keylen.ok());
+  EXPECT_NE(bad_keylen.error().message.find("16, 24, 32"), std::string::npos);
 }
 
 TEST(Config, ReadsFileAndReportsItsErrors) {
@@ -70,6 +100,11 @@ TEST(Config, ShippedDefaultFileLoadsAndEqualsBuiltInDefaults) {
   EXPECT_EQ(shipped->hls.window_segments, defaults->hls.window_segments);
   EXPECT_EQ(shipped->rtmp.max_message_bytes, defaults->rtmp.max_message_bytes);
   EXPECT_EQ(shipped->stream.gop_cache_frames, defaults->stream.gop_cache_frames);
+  EXPECT_EQ(shipped->srt.listen, defaults->srt.listen);
+  EXPECT_EQ(shipped->srt.passphrase, defaults->srt.passphrase);
+  EXPECT_EQ(shipped->srt.pbkeylen, defaults->srt.pbkeylen);
+  EXPECT_EQ(shipped->srt.latency_ms, defaults->srt.latency_ms);
+  EXPECT_EQ(shipped->srt.max_connections, defaults->srt.max_connections);
 }
 
 }  // namespace vela::server

@@ -1,0 +1,98 @@
+#pragma once
+// SRT ingest. libsrt runs its own threads and its sockets are not Asio objects, so this
+// departs from "a connection lives on one shard": one I/O thread, owned by the listener,
+// waits (srt_epoll_uwait) on the listening socket and every accepted socket, reads what
+// arrives and posts it as Buffer chunks to the connection's home shard, where an
+// SrtSession assembles MPEG-TS and publishes into the router. Callers are screened in
+// libsrt's listen callback (stream id, authorization, name already live, connection limit)
+// and the passphrase is set per connection there. Only the I/O thread touches SRT sockets;
+// a session asks for its socket to be closed through a queue the thread drains.
+#include <srt/srt.h>
+
+#include <atomic>
+#include <boost/asio/ip/udp.hpp>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "base/result.hpp"
+#include "ingest/publish_context.hpp"
+#include "ingest/srt_session.hpp"
+#include "ingest/srt_stats.hpp"
+#include "runtime/shard.hpp"
+
+namespace vela::ingest {
+
+struct SrtListenerOptions {
+  boost::asio::ip::udp::endpoint endpoint;
+  std::string passphrase;  // empty: unencrypted; else 10-79 characters, required of callers
+  int pbkeylen = 16;       // AES key length in bytes: 16, 24 or 32
+  int latency_ms = 120;    // receiver latency (TSBPD), absorbs retransmissions
+  uint32_t max_connections = 100;
+  std::chrono::milliseconds stats_interval{2000};
+};
+
+class SrtListener {
+ public:
+  SrtListener(runtime::ShardSet& shards, SrtListenerOptions options, PublishContext context);
+  SrtListener(const SrtListener&) = delete;
+  SrtListener& operator=(const SrtListener&) = delete;
+  ~SrtListener();
+
+  // Binds the UDP port and starts the I/O thread. Call once, from the thread that owns the
+  // listener; an error says why binding failed.
+  base::Status start();
+  // Stops accepting, closes every connection (each session's end is posted to its shard,
+  // which must still be running for its stream to end cleanly) and joins the I/O thread.
+  // Same thread as start(); idempotent.
+  void stop();
+
+  // Any thread.
+  uint32_t open_connections() const { return open_.load(std::memory_order_relaxed); }
+
+ private:
+  struct Connection {
+    runtime::Shard* shard;
+    std::shared_ptr<SrtSession> session;
+    std::unique_ptr<SrtSessionGauges> gauges;
+  };
+
+  // libsrt's listen callback (runs on a libsrt thread, before the caller is accepted).
+  static int on_listen(void* self, SRTSOCKET socket, int hs_version, const sockaddr* peer,
+                       const char* stream_id);
+  int screen(SRTSOCKET socket, const sockaddr* peer, const char* stream_id);
+
+  // I/O thread.
+  void run();
+  void accept_ready();
+  void read_ready(SRTSOCKET socket);
+  void close_connection(SRTSOCKET socket, const std::string& reason, const char* kind);
+  void drain_close_requests();
+  void refresh_stats();
+  void request_close(SRTSOCKET socket, std::string reason);  // any thread
+
+  runtime::ShardSet& shards_;
+  SrtListenerOptions options_;
+  PublishContext context_;
+  SRTSOCKET listen_socket_ = SRT_INVALID_SOCK;
+  int epoll_ = -1;
+  bool started_ = false;
+  std::atomic<bool> stopping_{false};
+  std::atomic<uint32_t> open_{0};
+  std::thread thread_;
+  uint64_t next_session_ = 1;
+  std::unordered_map<SRTSOCKET, Connection> connections_;  // I/O thread only
+
+  std::mutex close_mutex_;
+  std::vector<std::pair<SRTSOCKET, std::string>> close_requests_;  // guarded by close_mutex_
+
+  base::Gauge& connections_gauge_;
+  base::Counter& bytes_in_;
+};
+
+}  // namespace vela::ingest

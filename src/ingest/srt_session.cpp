@@ -1,0 +1,75 @@
+#include "ingest/srt_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "base/time.hpp"
+
+namespace vela::ingest {
+
+SrtSession::SrtSession(runtime::Shard& shard, PublishContext& context, uint64_t id,
+                       std::string stream_name, CloseSocket close_socket)
+    : shard_(shard),
+      context_(context),
+      id_(id),
+      stream_name_(std::move(stream_name)),
+      close_socket_(std::move(close_socket)),
+      frames_in_(
+          context.metrics.counter("vela_srt_frames_total", "Media frames received over SRT")) {}
+
+void SrtSession::start() {
+  if (closed_ || stream_) return;
+  auto stream = context_.registry.claim(stream_name_, shard_.index());
+  if (!stream) {
+    fail("publish refused: " + stream.error().message, "conflict");
+    return;
+  }
+  stream_ = std::move(*stream);
+  spdlog::info("srt session={:x} stream={} publishing", id_, stream_name_);
+  context_.observer.on_publish_start(stream_);
+}
+
+void SrtSession::on_bytes(const base::Buffer& bytes) {
+  if (closed_ || !stream_) return;
+  auto outputs = assembler_.feed(bytes.span(), base::wall_clock_micros());
+  if (!outputs) {
+    fail("bad MPEG-TS: " + outputs.error().message, "protocol");
+    return;
+  }
+  for (auto& output : *outputs) {
+    if (auto* announced = std::get_if<TracksAnnounced>(&output)) {
+      stream_->set_tracks(std::move(announced->tracks));
+    } else {
+      frames_in_.add();
+      stream_->publish(std::get<media::FramePtr>(output));
+    }
+  }
+}
+
+void SrtSession::on_closed(std::string_view reason) {
+  if (!closed_) spdlog::info("srt session={:x} stream={} ended: {}", id_, stream_name_, reason);
+  closed_ = true;
+  end_publish();
+}
+
+void SrtSession::fail(std::string reason, const char* kind) {
+  spdlog::warn("srt session={:x} stream={} closing: {}", id_, stream_name_, reason);
+  context_.metrics
+      .counter("vela_srt_sessions_failed_total", "SRT sessions ended by the server, by reason",
+               std::string("reason=\"") + kind + "\"")
+      .add();
+  closed_ = true;
+  end_publish();
+  close_socket_(std::move(reason));
+}
+
+void SrtSession::end_publish() {
+  if (!stream_) return;
+  auto stream = std::move(stream_);
+  stream_.reset();
+  spdlog::info("srt session={:x} stream={} unpublished", id_, stream->name());
+  stream->end();
+  context_.observer.on_publish_end(stream);
+  context_.registry.release(stream);
+}
+
+}  // namespace vela::ingest

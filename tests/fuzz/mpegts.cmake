@@ -1,0 +1,3 @@
+# MPEG-TS ingest (SRT carries it): the demuxer on raw bytes, and the assembler behind it.
+vela_fuzz_target(mpegts_demuxer format)
+vela_fuzz_target(ts_media_assembler ingest)
