@@ -8,6 +8,13 @@
 #   core 1: ffmpeg (x264 720p30 veryfast) + the load generator, which compete for it
 # PIN=0 runs everything unpinned (use with SHARDS=2).
 #
+# Delay reference: vela stamps PROGRAM-DATE-TIME as (wall clock at the stream's first
+# frame) + media time, so if the publisher's first frame arrived late, every PDT-derived
+# availability instant is late by a constant. A calibration run (1 client, CAL_DURATION s,
+# before the loads and again after them) measures that constant as the smallest raw delay
+# (arrival - PDT instant) of an unloaded client, and the loads subtract it
+# (--availability-offset-us). Raw numbers are kept in the JSON files.
+#
 # For each N in COUNTS it runs the generator for DURATION seconds (N=0: publisher only)
 # and samples, over exactly that window, vela's CPU (utime+stime from /proc/PID/stat, as a
 # % of one core) and RSS (VmRSS from /proc/PID/status every second: average and peak),
@@ -16,9 +23,13 @@
 #
 # Usage: bench/hls_load/run.sh
 # Environment overrides (defaults):
-#   COUNTS="0 1 100 500"  DURATION=60  WARMUP=8  SHARDS=1  PIN=1  THREADS=1
+#   COUNTS="0 1 100 500"  DURATION=60  WARMUP=8  CAL_DURATION=20  SHARDS=1  PIN=1  THREADS=1
 #   VELA=build/dev/vela (built with `cmake --build build/dev --target vela -j2` if missing)
 #   HTTP_PORT=28080  RTMP_PORT=21935  OUT_DIR=/tmp/vela-hls-load.XXXX  KEEP_DATA=0
+#   TRACE=1: also write a CSV line per received part (OUT_DIR/trace-N.csv; costs CPU)
+#   BENCH_NICE=-10: run vela, ffmpeg and the generator at this nice level (root only), so
+#                   that unrelated work on a shared machine disturbs the measurement less.
+#                   The table's last column shows how busy each core was in the window.
 # Loopback only. Every process it starts is stopped by PID on exit.
 set -euo pipefail
 
@@ -26,6 +37,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 COUNTS="${COUNTS:-0 1 100 500}"
 DURATION="${DURATION:-60}"
+CAL_DURATION="${CAL_DURATION:-20}"
 WARMUP="${WARMUP:-8}"
 SHARDS="${SHARDS:-1}"
 PIN="${PIN:-1}"
@@ -35,6 +47,8 @@ HTTP_PORT="${HTTP_PORT:-28080}"
 RTMP_PORT="${RTMP_PORT:-21935}"
 OUT_DIR="${OUT_DIR:-$(mktemp -d /tmp/vela-hls-load.XXXXXX)}"
 KEEP_DATA="${KEEP_DATA:-0}"
+TRACE="${TRACE:-0}"
+BENCH_NICE="${BENCH_NICE:-}"
 STREAM=bench
 URL="http://127.0.0.1:$HTTP_PORT/live/$STREAM/index.m3u8"
 TICKS=$(getconf CLK_TCK)
@@ -53,9 +67,13 @@ mkdir -p "$OUT_DIR"
 
 SERVER_PREFIX=()
 CLIENT_PREFIX=()
+if [[ -n $BENCH_NICE ]]; then
+  SERVER_PREFIX=(nice -n "$BENCH_NICE")
+  CLIENT_PREFIX=(nice -n "$BENCH_NICE")
+fi
 if [[ $PIN == 1 ]]; then
-  SERVER_PREFIX=(taskset -c 0)
-  CLIENT_PREFIX=(taskset -c 1)
+  SERVER_PREFIX+=(taskset -c 0)
+  CLIENT_PREFIX+=(taskset -c 1)
 fi
 
 pids=()    # long-lived: vela, ffmpeg
@@ -79,6 +97,8 @@ trap 'exit 130' INT TERM
 # utime + stime of a process, in clock ticks (fields 14 and 15, counted after the ")").
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# "busy,total" jiffies of every core (cpu0 cpu1 ...): what else ran on the machine.
+core_ticks() { awk '/^cpu[0-9]/ { printf "%s%d,%d", sep, $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; sep = ";" }' /proc/stat; }
 now() { date +%s.%N; }
 
 log "vela serve (shards=$SHARDS, pin=$PIN) on 127.0.0.1:$HTTP_PORT, results in $OUT_DIR"
@@ -117,8 +137,21 @@ curl -sf "$URL" >"$OUT_DIR/index.m3u8"
 log "stream is live; warming up ${WARMUP}s"
 sleep "$WARMUP"
 
+# Smallest raw part delay of one unloaded client, in microseconds (see the top).
+calibrate() {
+  local json="$OUT_DIR/calibration-$1.json"
+  "${CLIENT_PREFIX[@]}" "$VELA" bench hls-load --url "$URL" --clients 1 --duration "$CAL_DURATION" \
+    --json "$json" >"$OUT_DIR/calibration-$1.txt" 2>&1 || die "calibration failed"
+  python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))["delay_raw"]
+if d["count"] < 5: sys.exit("calibration: too few parts")
+print(round(d["min_ms"] * 1000))' "$json"
+}
+log "calibrating the PDT reference (1 client, ${CAL_DURATION}s)"
+OFFSET_US=$(calibrate start)
+log "availability offset ${OFFSET_US} us"
+
 results="$OUT_DIR/results.tsv"
-printf 'clients\tvela_cpu_pct\trss_avg_mb\trss_peak_mb\tffmpeg_cpu_pct\tjson\n' >"$results"
+printf 'clients\tvela_cpu_pct\trss_avg_mb\trss_peak_mb\tffmpeg_cpu_pct\tjson\tcore_busy_pct\n' >"$results"
 for n in $COUNTS; do
   kill -0 "$VELA_PID" 2>/dev/null || die "vela died"
   kill -0 "$FFMPEG_PID" 2>/dev/null || die "ffmpeg died"
@@ -127,8 +160,11 @@ for n in $COUNTS; do
   t0=$(now)
   c0=$(cpu_ticks "$VELA_PID")
   f0=$(cpu_ticks "$FFMPEG_PID")
-  "${CLIENT_PREFIX[@]}" "$VELA" bench hls-load --url "$URL" --clients "$n" \
-    --duration "$DURATION" --threads "$THREADS" --json "$json" >"$OUT_DIR/load-$n.txt" 2>"$OUT_DIR/load-$n.log" &
+  k0=$(core_ticks)
+  trace=()
+  [[ $TRACE == 1 ]] && trace=(--trace "$OUT_DIR/trace-$n.csv")
+  "${CLIENT_PREFIX[@]}" "$VELA" bench hls-load --url "$URL" --clients "$n" "${trace[@]}" \
+    --availability-offset-us "$OFFSET_US" --duration "$DURATION" --threads "$THREADS" --json "$json" >"$OUT_DIR/load-$n.txt" 2>"$OUT_DIR/load-$n.log" &
   GEN_PID=$!
   rss_sum=0 rss_count=0 rss_peak=0
   while kill -0 "$GEN_PID" 2>/dev/null; do
@@ -143,40 +179,51 @@ for n in $COUNTS; do
   ((status == 0)) || die "generator failed ($status): $(cat "$OUT_DIR/load-$n.log")"
   c1=$(cpu_ticks "$VELA_PID")
   f1=$(cpu_ticks "$FFMPEG_PID")
+  k1=$(core_ticks)
   t1=$(now)
-  python3 - "$n" "$t0" "$t1" "$c0" "$c1" "$f0" "$f1" "$TICKS" "$rss_sum" "$rss_count" "$rss_peak" "$json" >>"$results" <<'EOF'
+  python3 - "$n" "$t0" "$t1" "$c0" "$c1" "$f0" "$f1" "$TICKS" "$rss_sum" "$rss_count" "$rss_peak" "$json" "$k0" "$k1" >>"$results" <<'EOF'
 import sys
-n, t0, t1, c0, c1, f0, f1, ticks, rss_sum, rss_count, rss_peak, json = sys.argv[1:]
+n, t0, t1, c0, c1, f0, f1, ticks, rss_sum, rss_count, rss_peak, json, k0, k1 = sys.argv[1:]
+cores = []
+for a, b in zip(k0.split(";"), k1.split(";")):
+    (busy0, total0), (busy1, total1) = map(int, a.split(",")), map(int, b.split(","))
+    cores.append(f"{100 * (busy1 - busy0) / max(total1 - total0, 1):.0f}")
 wall = float(t1) - float(t0)
 cpu = (int(c1) - int(c0)) / int(ticks) / wall * 100
 ff = (int(f1) - int(f0)) / int(ticks) / wall * 100
 avg = int(rss_sum) / max(int(rss_count), 1) / 1024
-print(f"{n}\t{cpu:.1f}\t{avg:.1f}\t{int(rss_peak) / 1024:.1f}\t{ff:.1f}\t{json}")
+print(f"{n}\t{cpu:.1f}\t{avg:.1f}\t{int(rss_peak) / 1024:.1f}\t{ff:.1f}\t{json}\t{'/'.join(cores)}")
 EOF
   cat "$OUT_DIR/load-$n.txt" >&2
 done
 
-python3 - "$results" "$SHARDS" "$PIN" <<'EOF' | tee "$OUT_DIR/table.md"
+log "re-calibrating (drift check)"
+OFFSET_END_US=$(calibrate end)
+
+python3 - "$results" "$SHARDS" "$PIN" "$OFFSET_US" "$OFFSET_END_US" "$BENCH_NICE" <<'EOF' | tee "$OUT_DIR/table.md"
 import json, sys
-path, shards, pin = sys.argv[1:]
+path, shards, pin, offset, offset_end, nice = sys.argv[1:]
 rows = [line.rstrip("\n").split("\t") for line in open(path)][1:]
-print(f"shards={shards} pinned={'yes (vela core 0; ffmpeg + generator core 1)' if pin == '1' else 'no'}")
+print(f"shards={shards} pinned={'yes (vela core 0; ffmpeg + generator core 1)' if pin == '1' else 'no'}; nice={nice or 0}; "
+      f"PDT offset {int(offset) / 1000:.1f} ms (start), {int(offset_end) / 1000:.1f} ms (end)")
 print()
-print("| clients | vela CPU (% of a core) | vela RSS avg / peak (MB) | delay p50 / p95 / p99 / max (ms) "
-      "| parts/s | errors | fan-out spread p95 (ms) | generator CPU % | ffmpeg CPU % |")
-print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-for n, cpu, avg, peak, ff, jpath in rows:
+print("| clients | vela CPU (% of a core) | vela RSS avg / peak (MB) | part delay p50 / p95 / p99 / max (ms) "
+      "| playlist p50 / p95 (ms) | fan-out spread p95 / max (ms) | parts/s | errors | generator CPU % "
+      "| ffmpeg CPU % | machine: core 0 / 1 busy % |")
+print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+for n, cpu, avg, peak, ff, jpath, cores in rows:
     r = json.load(open(jpath))
-    d, s = r["delay"], r["spread"]
+    d, s, p = r["delay"], r["spread"], r["reload"]
     el = r["elapsed_s"] or 1
     if int(n) == 0:
-        delay, parts, spread, errors = "-", "-", "-", "-"
+        delay, reload, parts, spread, errors = "-", "-", "-", "-", "-"
     else:
         delay = f'{d["p50_ms"]:.1f} / {d["p95_ms"]:.1f} / {d["p99_ms"]:.1f} / {d["max_ms"]:.1f}'
         parts = f'{r["parts"] / el:.0f}'
-        spread = f'{s["p95_ms"]:.1f}'
+        spread = f'{s["p95_ms"]:.1f} / {s["max_ms"]:.1f}'
+        reload = f'{p["p50_ms"]:.1f} / {p["p95_ms"]:.1f}'
         errors = f'{r["errors"]}'
     gen = f'{100 * r["cpu_s"] / el:.0f}'
-    print(f"| {n} | {cpu} | {avg} / {peak} | {delay} | {parts} | {errors} | {spread} | {gen} | {ff} |")
+    print(f"| {n} | {cpu} | {avg} / {peak} | {delay} | {reload} | {spread} | {parts} | {errors} | {gen} | {ff} | {cores} |")
 EOF
 log "done; raw results in $OUT_DIR"

@@ -1,5 +1,8 @@
 #include "bench/hls_load.hpp"
 
+#include <fmt/format.h>
+#include <sys/resource.h>
+
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -17,10 +20,8 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
-#include <fmt/format.h>
 #include <memory>
 #include <optional>
-#include <sys/resource.h>
 #include <thread>
 #include <vector>
 
@@ -102,7 +103,11 @@ class ResponseSink final : public http::basic_parser<false> {
 enum class Outcome { ok, http_error, failed };
 
 struct Client {
-  explicit Client(asio::io_context& io) : socket(io), timer(io), buffer(kReadBufferBytes) {}
+  explicit Client(asio::io_context& io) : socket(io), timer(io), buffer(kReadBufferBytes) {
+    // Beast reads at most the free capacity (and at least 512 bytes): without room up front
+    // every body would come in 512-byte reads.
+    buffer.reserve(kReadBufferBytes);
+  }
 
   tcp::socket socket;
   asio::steady_timer timer;  // start ramp and retry pauses
@@ -180,13 +185,15 @@ class Worker {
       std::string path = options_.trace_path;
       if (options_.threads > 1) path += "." + std::to_string(first_client_);
       trace_ = std::fopen(path.c_str(), "w");
-      if (trace_) std::fputs("client,msn,index,available_us,arrival_us,first_arrival_us,new_parts,nth\n", trace_);
+      if (trace_)
+        std::fputs("client,msn,index,available_us,arrival_us,first_arrival_us,new_parts,nth\n",
+                   trace_);
     }
     started_ = SteadyClock::now();
     uint32_t total = std::max<uint32_t>(options_.clients, 1);
     for (size_t i = 0; i < clients_.size(); ++i) {
-      auto delay = std::chrono::milliseconds(uint64_t{options_.ramp_ms} *
-                                             (first_client_ + i) / total);
+      auto delay =
+          std::chrono::milliseconds(uint64_t{options_.ramp_ms} * (first_client_ + i) / total);
       asio::co_spawn(io_, run_client(*clients_[i], delay), asio::detached);
     }
     asio::co_spawn(io_, watchdog(), asio::detached);
@@ -198,6 +205,8 @@ class Worker {
 
   const HlsLoadCounters& counters() const { return counters_; }
   const LatencyHistogram& delay() const { return delay_; }
+  const LatencyHistogram& delay_raw() const { return delay_raw_; }
+  const LatencyHistogram& reload() const { return reload_; }
   const LatencyHistogram& spread() const { return spread_; }
 
  private:
@@ -296,7 +305,8 @@ class Worker {
 
     c.timed_out = false;
     c.deadline = SteadyClock::now() + timeout_;
-    auto [write_error, written] = co_await asio::async_write(c.socket, asio::buffer(c.request), kUse);
+    auto [write_error, written] =
+        co_await asio::async_write(c.socket, asio::buffer(c.request), kUse);
     if (write_error) {
       c.deadline = SteadyClock::time_point::max();
       co_return failed(c);
@@ -363,6 +373,7 @@ class Worker {
         if (!stopping_) co_await pause(c, kRetryDelay);
         continue;
       }
+      const int64_t playlist_arrival_us = base::wall_clock_micros();
       ++counters_.playlists;
       if (!scan_media_playlist(c.text, c.scan)) {
         ++counters_.parse_errors;
@@ -392,6 +403,10 @@ class Worker {
         continue;
       }
       if (!cursor_listed) ++counters_.resyncs;
+      if (const PlaylistPart& awaited = c.scan.parts[range.first]; awaited.available_us > 0) {
+        reload_.record(playlist_arrival_us -
+                       (awaited.available_us + options_.availability_offset_us));
+      }
 
       for (size_t i = range.first; i < range.last && !stopping_; ++i) {
         const PlaylistPart& part = c.scan.parts[i];
@@ -406,7 +421,10 @@ class Worker {
         if (fetched != Outcome::ok) continue;
         int64_t now_us = base::wall_clock_micros();
         ++counters_.parts;
-        if (part.available_us > 0) delay_.record(now_us - part.available_us);
+        if (part.available_us > 0) {
+          delay_raw_.record(now_us - part.available_us);
+          delay_.record(now_us - (part.available_us + options_.availability_offset_us));
+        }
         int64_t first_us = first_arrivals_.first(part.msn, part.index, now_us);
         spread_.record(now_us - first_us);
         if (trace_) {
@@ -436,6 +454,8 @@ class Worker {
   std::vector<std::unique_ptr<Client>> clients_;
   HlsLoadCounters counters_;
   LatencyHistogram delay_;
+  LatencyHistogram delay_raw_;
+  LatencyHistogram reload_;
   LatencyHistogram spread_;
   FirstArrivals first_arrivals_;
   std::FILE* trace_ = nullptr;
@@ -448,7 +468,9 @@ bool is_loopback(const asio::ip::address& address) {
           asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_bytes()[0] == 127);
 }
 
-double ms(int64_t us) { return static_cast<double>(us) / 1000.0; }
+double ms(int64_t us) {
+  return static_cast<double>(us) / 1000.0;
+}
 
 void add_own_usage(HlsLoadReport& report) {
   rusage usage{};
@@ -513,6 +535,13 @@ base::Result<HlsLoadOptions> parse_hls_load_args(std::span<const std::string_vie
       auto text = take();
       if (!text || text->empty()) return base::make_error("--trace needs a file name");
       options.trace_path = std::string(*text);
+    } else if (name == "--availability-offset-us") {
+      auto text = take();
+      auto parsed = text ? parse_number<int64_t>(*text) : std::nullopt;
+      if (!parsed || *parsed < -60'000'000 || *parsed > 60'000'000) {
+        return base::make_error("--availability-offset-us needs microseconds within +-60 s");
+      }
+      options.availability_offset_us = *parsed;
     } else if (name == "--clients") {
       status = number(0, kMaxClients, options.clients);
     } else if (name == "--duration") {
@@ -541,7 +570,8 @@ base::Result<HttpTarget> parse_loopback_url(std::string_view url) {
   if (host == "localhost") {
     target.address = "127.0.0.1";
   } else {
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+      host = host.substr(1, host.size() - 2);
     beast::error_code error;
     auto address = asio::ip::make_address(host, error);
     if (error) return base::make_error(fmt::format("host '{}' is not an IP address", host));
@@ -568,6 +598,7 @@ base::Result<HttpTarget> parse_loopback_url(std::string_view url) {
 HlsLoadReport run_hls_load(const HlsLoadOptions& options, const HttpTarget& target) {
   HlsLoadReport report;
   report.clients = options.clients;
+  report.availability_offset_us = options.availability_offset_us;
   auto started = SteadyClock::now();
   if (options.clients == 0) {
     // Baseline: nothing to do but let the time pass, so scripts treat every N alike.
@@ -593,6 +624,8 @@ HlsLoadReport run_hls_load(const HlsLoadOptions& options, const HttpTarget& targ
   for (auto& worker : workers) {
     report.counters.merge(worker->counters());
     report.delay.merge(worker->delay());
+    report.delay_raw.merge(worker->delay_raw());
+    report.reload.merge(worker->reload());
     report.spread.merge(worker->spread());
   }
   add_own_usage(report);
@@ -606,13 +639,13 @@ std::string format_report_text(const HlsLoadReport& r) {
       "clients {}  threads {}  elapsed {:.1f} s  generator cpu {:.1f} s ({:.0f} % of a core), "
       "max rss {:.1f} MB\n"
       "parts {} ({:.1f}/s)  playlists {} ({:.1f}/s)  body bytes {} ({:.1f} Mbit/s)\n"
-      "errors {}: http {}  timeouts {}  io {}  connect {}  parse {}  (resyncs {}, stale playlists {}, "
+      "errors {}: http {}  timeouts {}  io {}  connect {}  parse {}  (resyncs {}, stale playlists "
+      "{}, "
       "connections {})\n",
       r.clients, r.threads, r.elapsed_s, r.cpu_s, 100 * r.cpu_s / seconds, r.max_rss_kb / 1024.0,
-      c.parts, c.parts / seconds, c.playlists,
-      c.playlists / seconds, c.body_bytes, c.body_bytes * 8 / seconds / 1e6, c.errors(),
-      c.http_errors, c.timeouts, c.io_errors, c.connect_errors, c.parse_errors, c.resyncs,
-      c.stale_playlists, c.connections);
+      c.parts, c.parts / seconds, c.playlists, c.playlists / seconds, c.body_bytes,
+      c.body_bytes * 8 / seconds / 1e6, c.errors(), c.http_errors, c.timeouts, c.io_errors,
+      c.connect_errors, c.parse_errors, c.resyncs, c.stale_playlists, c.connections);
   auto line = [&](std::string_view name, const LatencyHistogram& h) {
     out += fmt::format(
         "{}: n {}  p50 {:.1f} ms  p95 {:.1f} ms  p99 {:.1f} ms  max {:.1f} ms  min {:.1f} ms  "
@@ -621,6 +654,8 @@ std::string format_report_text(const HlsLoadReport& r) {
         ms(h.max()), ms(h.min()), h.mean() / 1000.0, h.negative_count());
   };
   line("part delivery delay", r.delay);
+  line("delay from raw PDT ", r.delay_raw);
+  line("playlist (reload)  ", r.reload);
   line("fan-out spread     ", r.spread);
   return out;
 }
@@ -640,11 +675,11 @@ std::string format_report_json(const HlsLoadReport& r) {
       "\"body_bytes\":{},\"errors\":{},\"http_errors\":{},\"timeouts\":{},\"io_errors\":{},"
       "\"connect_errors\":{},\"parse_errors\":{},\"resyncs\":{},\"stale_playlists\":{},"
       "\"connections\":{},"
-      "\"delay\":{},\"spread\":{}}}\n",
+      "\"availability_offset_us\":{},\"delay\":{},\"delay_raw\":{},\"reload\":{},\"spread\":{}}}\n",
       r.clients, r.threads, r.elapsed_s, r.cpu_s, r.max_rss_kb, c.parts, c.playlists, c.body_bytes,
-      c.errors(),
-      c.http_errors, c.timeouts, c.io_errors, c.connect_errors, c.parse_errors, c.resyncs,
-      c.stale_playlists, c.connections, histogram(r.delay), histogram(r.spread));
+      c.errors(), c.http_errors, c.timeouts, c.io_errors, c.connect_errors, c.parse_errors,
+      c.resyncs, c.stale_playlists, c.connections, r.availability_offset_us, histogram(r.delay),
+      histogram(r.delay_raw), histogram(r.reload), histogram(r.spread));
 }
 
 int hls_load_main(std::span<const std::string_view> args) {
@@ -652,7 +687,7 @@ int hls_load_main(std::span<const std::string_view> args) {
       "usage: vela bench hls-load --url http://127.0.0.1:PORT/live/NAME/index.m3u8\n"
       "         [--clients N (500, 0..5000)] [--duration S (60)] [--threads T (1)]\n"
       "         [--timeout-ms MS (10000)] [--ramp-ms MS (1000)] [--json FILE]\n"
-      "         [--trace FILE (CSV line per part, for diagnosis)]\n";
+      "         [--availability-offset-us US (0)] [--trace FILE (CSV line per part)]\n";
   for (std::string_view arg : args) {
     if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);

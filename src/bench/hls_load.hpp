@@ -17,6 +17,9 @@
 // the part's availability instant from the playlist (PROGRAM-DATE-TIME of its segment +
 // the durations of its parts up to and including it; playlist_scan.hpp). The server
 // stamps PDT from its ingest wall clock, so on one machine both ends read the same clock.
+// vela's PDT is its ingest anchor (wall clock at the stream's first frame) plus media
+// time, so a publisher whose first frame came late makes every instant late by that much;
+// --availability-offset-us corrects for it (the raw delay is reported as well).
 // Also kept: the fan-out spread, a part's arrival at a client minus its first arrival at
 // any client of the same thread, which leaves out the publisher and the PDT anchor.
 //
@@ -44,7 +47,11 @@ struct HlsLoadOptions {
   uint32_t timeout_ms = 10'000;  // per request; above the server's longest block (6 s)
   uint32_t ramp_ms = 1'000;      // clients start spread evenly over this
   std::string json_path;         // also write the report as JSON here
-  std::string trace_path;        // diagnosis: one CSV line per part received (allocates)
+  // Added to every availability instant before the delay is taken: the error of the
+  // server's PDT anchor, measured by a calibration run (see docs/BENCHMARKS.md). The raw
+  // delay is kept too.
+  int64_t availability_offset_us = 0;
+  std::string trace_path;  // diagnosis: one CSV line per part received (allocates)
 };
 
 // Parses the arguments after `vela bench hls-load`. Errors name the bad argument.
@@ -63,12 +70,12 @@ struct HttpTarget {
 base::Result<HttpTarget> parse_loopback_url(std::string_view url);
 
 struct HlsLoadCounters {
-  uint64_t playlists = 0;        // 200 media playlists (blocking or not)
-  uint64_t parts = 0;            // 200 parts received in full
-  uint64_t body_bytes = 0;       // response bodies, all requests
-  uint64_t http_errors = 0;      // responses other than 200
-  uint64_t timeouts = 0;         // requests (or connects) past the timeout
-  uint64_t io_errors = 0;        // connection reset, closed mid-response, bad HTTP
+  uint64_t playlists = 0;    // 200 media playlists (blocking or not)
+  uint64_t parts = 0;        // 200 parts received in full
+  uint64_t body_bytes = 0;   // response bodies, all requests
+  uint64_t http_errors = 0;  // responses other than 200
+  uint64_t timeouts = 0;     // requests (or connects) past the timeout
+  uint64_t io_errors = 0;    // connection reset, closed mid-response, bad HTTP
   uint64_t connect_errors = 0;
   uint64_t parse_errors = 0;     // playlists the scan rejected
   uint64_t resyncs = 0;          // the newest part a client had left the playlist: a gap
@@ -76,18 +83,24 @@ struct HlsLoadCounters {
   uint64_t connections = 0;      // connections opened
 
   void merge(const HlsLoadCounters& other);
-  uint64_t errors() const { return http_errors + timeouts + io_errors + connect_errors + parse_errors; }
+  uint64_t errors() const {
+    return http_errors + timeouts + io_errors + connect_errors + parse_errors;
+  }
 };
 
 struct HlsLoadReport {
   uint32_t clients = 0;
   uint32_t threads = 0;
   double elapsed_s = 0;
-  double cpu_s = 0;        // the generator's own CPU time (user + system)
+  int64_t availability_offset_us = 0;
+  double cpu_s = 0;         // the generator's own CPU time (user + system)
   uint64_t max_rss_kb = 0;  // and its peak resident memory
   HlsLoadCounters counters;
-  LatencyHistogram delay;   // part delivery delay, us
-  LatencyHistogram spread;  // fan-out spread, us
+  LatencyHistogram delay;      // part delivery delay, us (availability offset applied)
+  LatencyHistogram delay_raw;  // the same from the playlist's PDT as is
+  LatencyHistogram reload;     // blocking reload answered: playlist arrival - availability
+                               // of the part it waited for (offset applied), us
+  LatencyHistogram spread;     // fan-out spread, us
 };
 
 // Runs the load for options.duration_s and returns what it measured. Blocks.

@@ -45,12 +45,13 @@ std::optional<int> fixed_digits(std::string_view text, size_t pos, size_t n) {
   return value;
 }
 
-int64_t seconds_to_micros(double seconds) { return std::llround(seconds * 1e6); }
+int64_t seconds_to_micros(double seconds) {
+  return std::llround(seconds * 1e6);
+}
 
 }  // namespace
 
-std::optional<std::string_view> find_attribute(std::string_view attributes,
-                                               std::string_view name) {
+std::optional<std::string_view> find_attribute(std::string_view attributes, std::string_view name) {
   size_t pos = 0;
   while (pos < attributes.size()) {
     size_t eq = attributes.find('=', pos);
@@ -85,8 +86,8 @@ std::optional<int64_t> parse_program_date_time(std::string_view text) {
   auto minute = fixed_digits(text, 14, 2);
   auto second = fixed_digits(text, 17, 2);
   if (!year || !month || !day || !hour || !minute || !second) return std::nullopt;
-  if (text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't') ||
-      text[13] != ':' || text[16] != ':') {
+  if (text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't') || text[13] != ':' ||
+      text[16] != ':') {
     return std::nullopt;
   }
   if (*hour > 23 || *minute > 59 || *second > 60) return std::nullopt;
@@ -122,16 +123,15 @@ std::optional<int64_t> parse_program_date_time(std::string_view text) {
     return std::nullopt;
   }
   int64_t days_since_epoch = sys_days(date).time_since_epoch().count();
-  int64_t seconds =
-      days_since_epoch * 86400 + *hour * 3600 + *minute * 60 + *second - offset_s;
+  int64_t seconds = days_since_epoch * 86400 + *hour * 3600 + *minute * 60 + *second - offset_s;
   return seconds * 1'000'000 + fraction_us;
 }
 
 std::optional<double> parse_duration(std::string_view text) {
   if (text.empty() || text.front() == '-' || text.front() == '+') return std::nullopt;
   double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value,
-                                   std::chars_format::fixed);
+  auto [end, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), value, std::chars_format::fixed);
   if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
     return std::nullopt;
   }
@@ -173,8 +173,8 @@ base::Status scan_media_playlist(std::string_view text, MediaPlaylistScan& out) 
   if (next_line(text, pos) != "#EXTM3U") return base::make_error("not a playlist (no #EXTM3U)");
 
   uint64_t msn = 0;
-  uint32_t index = 0;                 // next part index in segment msn
-  double elapsed_s = 0;               // parts of segment msn so far
+  uint32_t index = 0;                  // next part index in segment msn
+  double elapsed_s = 0;                // parts of segment msn so far
   std::optional<int64_t> segment_pdt;  // of segment msn
   double extinf_s = -1;                // of segment msn, once seen
   bool counted_start = false;          // media sequence (and skip) applied

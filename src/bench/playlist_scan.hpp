@@ -23,8 +23,7 @@ namespace vela::bench {
 
 // Value of attribute `name` in an attribute list (`A=1,B="x,y",C=Z`); quoted values come
 // back without their quotes. Nothing when absent or when the list is malformed before it.
-std::optional<std::string_view> find_attribute(std::string_view attributes,
-                                               std::string_view name);
+std::optional<std::string_view> find_attribute(std::string_view attributes, std::string_view name);
 
 // "2024-05-01T12:34:56.789Z" or with "+hh:mm"/"-hh:mm" (any number of fraction digits,
 // or none) -> microseconds since the Unix epoch. Nothing for anything else.

@@ -19,8 +19,8 @@ TEST(HlsLoadArgs, DefaultsAndValues) {
   EXPECT_EQ(options->duration_s, 60u);
   EXPECT_EQ(options->threads, 1u);
 
-  options = parse({"--url=http://127.0.0.1:1/x", "--clients", "100", "--duration=5",
-                   "--threads", "2", "--timeout-ms", "3000", "--ramp-ms=0", "--json", "/tmp/r"});
+  options = parse({"--url=http://127.0.0.1:1/x", "--clients", "100", "--duration=5", "--threads",
+                   "2", "--timeout-ms", "3000", "--ramp-ms=0", "--json", "/tmp/r"});
   ASSERT_TRUE(options);
   EXPECT_EQ(options->url, "http://127.0.0.1:1/x");
   EXPECT_EQ(options->clients, 100u);
@@ -29,6 +29,12 @@ TEST(HlsLoadArgs, DefaultsAndValues) {
   EXPECT_EQ(options->timeout_ms, 3000u);
   EXPECT_EQ(options->ramp_ms, 0u);
   EXPECT_EQ(options->json_path, "/tmp/r");
+  EXPECT_EQ(options->availability_offset_us, 0);
+
+  options = parse({"--url=http://127.0.0.1:1/x", "--availability-offset-us", "-153250"});
+  ASSERT_TRUE(options);
+  EXPECT_EQ(options->availability_offset_us, -153'250);
+  EXPECT_FALSE(parse({"--url=http://127.0.0.1:1/x", "--availability-offset-us=-61000000"}));
 }
 
 TEST(HlsLoadArgs, BoundsAreEnforced) {

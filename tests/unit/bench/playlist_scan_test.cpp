@@ -59,7 +59,8 @@ TEST(ProgramDateTime, RejectsMalformed) {
 }
 
 TEST(PartTag, ParsesDurationUriAndIndependence) {
-  auto tag = parse_part_tag(R"(DURATION=0.333,URI="video/part1714564800000.2.m4s",INDEPENDENT=YES)");
+  auto tag =
+      parse_part_tag(R"(DURATION=0.333,URI="video/part1714564800000.2.m4s",INDEPENDENT=YES)");
   ASSERT_TRUE(tag);
   EXPECT_DOUBLE_EQ(tag->duration_s, 0.333);
   EXPECT_EQ(tag->uri, "video/part1714564800000.2.m4s");
@@ -127,7 +128,7 @@ TEST(ScanMediaPlaylist, NumbersPartsAndComputesAvailability) {
     bool independent;
   };
   const Expected expected[] = {
-      {101, 0, seg101 + 500'000, true},   {101, 1, seg101 + 1'000'000, false},
+      {101, 0, seg101 + 500'000, true},    {101, 1, seg101 + 1'000'000, false},
       {101, 2, seg101 + 2'000'000, false}, {102, 0, seg102 + 333'000, true},
       {102, 1, seg102 + 667'000, false},
   };
