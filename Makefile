@@ -17,6 +17,7 @@ build: web
 
 run: build
 	@echo "Publish: ffmpeg -re -f lavfi -i testsrc2=size=1280x720:rate=30 -f lavfi -i sine -c:v libx264 -g 60 -c:a aac -f flv rtmp://127.0.0.1:1935/live/demo"
+	@echo "   or:   ffmpeg ... -f mpegts \"srt://127.0.0.1:9000?streamid=publish:live/demo\""
 	@echo "Watch:   http://127.0.0.1:8080/watch/demo"
 	$(VELA) serve
 
