@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/time.hpp"
+#include "ingest/publication.hpp"
 
 namespace vela::ingest {
 
@@ -139,14 +140,7 @@ void RtmpSession::on_publish_requested(const rtmp::PublishRequested& request) {
 
 base::Status RtmpSession::publish(base::Result<std::vector<AssembledOutput>> outputs) {
   if (!outputs) return outputs.error();
-  for (auto& output : *outputs) {
-    if (auto* announced = std::get_if<TracksAnnounced>(&output)) {
-      stream_->set_tracks(std::move(announced->tracks));
-    } else {
-      frames_in_.add();
-      stream_->publish(std::get<media::FramePtr>(output));
-    }
-  }
+  frames_in_.add(publish_outputs(*stream_, *outputs));
   return {};
 }
 
@@ -155,9 +149,7 @@ void RtmpSession::end_publish() {
   auto stream = std::move(stream_);
   stream_.reset();
   spdlog::info("rtmp session={:x} stream={} unpublished", id_, stream->name());
-  stream->end();
-  context_.observer.on_publish_end(stream);
-  context_.registry.release(stream);
+  end_publication(context_, stream);
 }
 
 }  // namespace vela::ingest

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/time.hpp"
+#include "ingest/publication.hpp"
 
 namespace vela::ingest {
 
@@ -35,14 +36,7 @@ void SrtSession::on_bytes(const base::Buffer& bytes) {
     fail("bad MPEG-TS: " + outputs.error().message, "protocol");
     return;
   }
-  for (auto& output : *outputs) {
-    if (auto* announced = std::get_if<TracksAnnounced>(&output)) {
-      stream_->set_tracks(std::move(announced->tracks));
-    } else {
-      frames_in_.add();
-      stream_->publish(std::get<media::FramePtr>(output));
-    }
-  }
+  frames_in_.add(publish_outputs(*stream_, *outputs));
 }
 
 void SrtSession::on_closed(std::string_view reason) {
@@ -67,9 +61,7 @@ void SrtSession::end_publish() {
   auto stream = std::move(stream_);
   stream_.reset();
   spdlog::info("srt session={:x} stream={} unpublished", id_, stream->name());
-  stream->end();
-  context_.observer.on_publish_end(stream);
-  context_.registry.release(stream);
+  end_publication(context_, stream);
 }
 
 }  // namespace vela::ingest
