@@ -1,9 +1,9 @@
 #include "bench/hls_load.hpp"
 
-#include <fmt/format.h>
 #include <sys/resource.h>
 
 #include <array>
+#include <charconv>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -16,8 +16,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/url/parse.hpp>
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -45,14 +43,6 @@ constexpr size_t kReadBufferBytes = 64 * 1024;  // per connection; one socket re
 constexpr auto kWatchdogPeriod = std::chrono::milliseconds(50);
 constexpr auto kRetryDelay = std::chrono::milliseconds(200);
 constexpr auto kProgressPeriod = std::chrono::seconds(10);
-
-template <class T>
-std::optional<T> parse_number(std::string_view text) {
-  T value{};
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
 
 // Reads one response: keeps the status, counts the body, and appends it to `text` when
 // given (playlists) or drops it (media). Header fields are not stored: no allocation.
@@ -461,17 +451,6 @@ class Worker {
   std::FILE* trace_ = nullptr;
 };
 
-bool is_loopback(const asio::ip::address& address) {
-  if (address.is_v4()) return address.to_v4().to_bytes()[0] == 127;
-  return address.to_v6().is_loopback() ||
-         (address.to_v6().is_v4_mapped() &&
-          asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_bytes()[0] == 127);
-}
-
-double ms(int64_t us) {
-  return static_cast<double>(us) / 1000.0;
-}
-
 void add_own_usage(HlsLoadReport& report) {
   rusage usage{};
   if (getrusage(RUSAGE_SELF, &usage) != 0) return;
@@ -481,119 +460,6 @@ void add_own_usage(HlsLoadReport& report) {
 }
 
 }  // namespace
-
-void HlsLoadCounters::merge(const HlsLoadCounters& other) {
-  playlists += other.playlists;
-  parts += other.parts;
-  body_bytes += other.body_bytes;
-  http_errors += other.http_errors;
-  timeouts += other.timeouts;
-  io_errors += other.io_errors;
-  connect_errors += other.connect_errors;
-  parse_errors += other.parse_errors;
-  resyncs += other.resyncs;
-  stale_playlists += other.stale_playlists;
-  connections += other.connections;
-}
-
-base::Result<HlsLoadOptions> parse_hls_load_args(std::span<const std::string_view> args) {
-  HlsLoadOptions options;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string_view arg = args[i];
-    std::string_view name = arg;
-    std::optional<std::string_view> value;
-    if (auto eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-    } else if (i + 1 < args.size()) {
-      value = args[i + 1];
-    }
-    auto take = [&]() -> std::optional<std::string_view> {
-      if (!value) return std::nullopt;
-      if (arg.find('=') == std::string_view::npos) ++i;
-      return value;
-    };
-    auto number = [&](uint32_t min, uint32_t max, uint32_t& out) -> base::Status {
-      auto text = take();
-      auto parsed = text ? parse_number<uint32_t>(*text) : std::nullopt;
-      if (!parsed || *parsed < min || *parsed > max) {
-        return base::make_error(fmt::format("{} needs an integer from {} to {}", name, min, max));
-      }
-      out = *parsed;
-      return {};
-    };
-    base::Status status;
-    if (name == "--url") {
-      auto text = take();
-      if (!text) return base::make_error("--url needs a value");
-      options.url = std::string(*text);
-    } else if (name == "--json") {
-      auto text = take();
-      if (!text || text->empty()) return base::make_error("--json needs a file name");
-      options.json_path = std::string(*text);
-    } else if (name == "--trace") {
-      auto text = take();
-      if (!text || text->empty()) return base::make_error("--trace needs a file name");
-      options.trace_path = std::string(*text);
-    } else if (name == "--availability-offset-us") {
-      auto text = take();
-      auto parsed = text ? parse_number<int64_t>(*text) : std::nullopt;
-      if (!parsed || *parsed < -60'000'000 || *parsed > 60'000'000) {
-        return base::make_error("--availability-offset-us needs microseconds within +-60 s");
-      }
-      options.availability_offset_us = *parsed;
-    } else if (name == "--clients") {
-      status = number(0, kMaxClients, options.clients);
-    } else if (name == "--duration") {
-      status = number(1, kMaxDurationS, options.duration_s);
-    } else if (name == "--threads") {
-      status = number(1, kMaxThreads, options.threads);
-    } else if (name == "--timeout-ms") {
-      status = number(100, 120'000, options.timeout_ms);
-    } else if (name == "--ramp-ms") {
-      status = number(0, 600'000, options.ramp_ms);
-    } else {
-      return base::make_error(fmt::format("unexpected argument '{}'", arg));
-    }
-    if (!status) return status.error();
-  }
-  if (options.url.empty()) return base::make_error("--url is required");
-  return options;
-}
-
-base::Result<HttpTarget> parse_loopback_url(std::string_view url) {
-  auto parsed = boost::urls::parse_uri(url);
-  if (!parsed) return base::make_error(fmt::format("not a URL: '{}'", url));
-  if (parsed->scheme() != "http") return base::make_error("only http:// URLs are supported");
-  HttpTarget target;
-  std::string host = parsed->host_address();
-  if (host == "localhost") {
-    target.address = "127.0.0.1";
-  } else {
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-      host = host.substr(1, host.size() - 2);
-    beast::error_code error;
-    auto address = asio::ip::make_address(host, error);
-    if (error) return base::make_error(fmt::format("host '{}' is not an IP address", host));
-    if (!is_loopback(address)) {
-      return base::make_error(fmt::format("host '{}' is not a loopback address", host));
-    }
-    target.address = address.to_string();
-  }
-  if (parsed->has_port()) {
-    auto port = parse_number<uint16_t>(parsed->port());
-    if (!port || *port == 0) return base::make_error("bad port");
-    target.port = *port;
-  }
-  target.host_header = std::string(parsed->encoded_host_and_port());
-  target.path = std::string(parsed->encoded_path());
-  if (target.path.empty() || target.path.front() != '/') target.path.insert(0, "/");
-  if (parsed->has_query()) {
-    target.path += '?';
-    target.path += std::string(parsed->encoded_query());
-  }
-  return target;
-}
 
 HlsLoadReport run_hls_load(const HlsLoadOptions& options, const HttpTarget& target) {
   HlsLoadReport report;
@@ -630,56 +496,6 @@ HlsLoadReport run_hls_load(const HlsLoadOptions& options, const HttpTarget& targ
   }
   add_own_usage(report);
   return report;
-}
-
-std::string format_report_text(const HlsLoadReport& r) {
-  const HlsLoadCounters& c = r.counters;
-  double seconds = r.elapsed_s > 0 ? r.elapsed_s : 1;
-  std::string out = fmt::format(
-      "clients {}  threads {}  elapsed {:.1f} s  generator cpu {:.1f} s ({:.0f} % of a core), "
-      "max rss {:.1f} MB\n"
-      "parts {} ({:.1f}/s)  playlists {} ({:.1f}/s)  body bytes {} ({:.1f} Mbit/s)\n"
-      "errors {}: http {}  timeouts {}  io {}  connect {}  parse {}  (resyncs {}, stale playlists "
-      "{}, "
-      "connections {})\n",
-      r.clients, r.threads, r.elapsed_s, r.cpu_s, 100 * r.cpu_s / seconds, r.max_rss_kb / 1024.0,
-      c.parts, c.parts / seconds, c.playlists, c.playlists / seconds, c.body_bytes,
-      c.body_bytes * 8 / seconds / 1e6, c.errors(), c.http_errors, c.timeouts, c.io_errors,
-      c.connect_errors, c.parse_errors, c.resyncs, c.stale_playlists, c.connections);
-  auto line = [&](std::string_view name, const LatencyHistogram& h) {
-    out += fmt::format(
-        "{}: n {}  p50 {:.1f} ms  p95 {:.1f} ms  p99 {:.1f} ms  max {:.1f} ms  min {:.1f} ms  "
-        "mean {:.1f} ms  negative {}\n",
-        name, h.count(), ms(h.percentile(50)), ms(h.percentile(95)), ms(h.percentile(99)),
-        ms(h.max()), ms(h.min()), h.mean() / 1000.0, h.negative_count());
-  };
-  line("part delivery delay", r.delay);
-  line("delay from raw PDT ", r.delay_raw);
-  line("playlist (reload)  ", r.reload);
-  line("fan-out spread     ", r.spread);
-  return out;
-}
-
-std::string format_report_json(const HlsLoadReport& r) {
-  const HlsLoadCounters& c = r.counters;
-  auto histogram = [](const LatencyHistogram& h) {
-    return fmt::format(
-        "{{\"count\":{},\"p50_ms\":{:.3f},\"p95_ms\":{:.3f},\"p99_ms\":{:.3f},\"max_ms\":{:.3f},"
-        "\"min_ms\":{:.3f},\"mean_ms\":{:.3f},\"negative\":{}}}",
-        h.count(), ms(h.percentile(50)), ms(h.percentile(95)), ms(h.percentile(99)), ms(h.max()),
-        ms(h.min()), h.mean() / 1000.0, h.negative_count());
-  };
-  return fmt::format(
-      "{{\"clients\":{},\"threads\":{},\"elapsed_s\":{:.3f},\"cpu_s\":{:.3f},\"max_rss_kb\":{},"
-      "\"parts\":{},\"playlists\":{},"
-      "\"body_bytes\":{},\"errors\":{},\"http_errors\":{},\"timeouts\":{},\"io_errors\":{},"
-      "\"connect_errors\":{},\"parse_errors\":{},\"resyncs\":{},\"stale_playlists\":{},"
-      "\"connections\":{},"
-      "\"availability_offset_us\":{},\"delay\":{},\"delay_raw\":{},\"reload\":{},\"spread\":{}}}\n",
-      r.clients, r.threads, r.elapsed_s, r.cpu_s, r.max_rss_kb, c.parts, c.playlists, c.body_bytes,
-      c.errors(), c.http_errors, c.timeouts, c.io_errors, c.connect_errors, c.parse_errors,
-      c.resyncs, c.stale_playlists, c.connections, r.availability_offset_us, histogram(r.delay),
-      histogram(r.delay_raw), histogram(r.reload), histogram(r.spread));
 }
 
 int hls_load_main(std::span<const std::string_view> args) {
