@@ -96,7 +96,9 @@ int serve(const Config& config) {
   router.add_prefix(http::beast_http::verb::get, "/live/",
                     [&origin](const http::Request& req, http::RequestContext& ctx) { return origin.handle(req, ctx); });
 
-  ingest::PublishContext publish_context{registry, authorizer, packaging, metrics};
+  ingest::PublishObserverList publish_observers;
+  publish_observers.add(packaging);
+  ingest::PublishContext publish_context{registry, authorizer, publish_observers, metrics};
   auto per_shard = [&](uint32_t total) { return std::max<uint32_t>(1, total / static_cast<uint32_t>(shard_count)); };
   for (const auto* endpoint : {&*http_endpoint, &*rtmp_endpoint}) {
     if (base::Status free = runtime::ensure_port_free(shards.at(0).io(), *endpoint); !free) {
