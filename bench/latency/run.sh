@@ -6,11 +6,15 @@
 #   vela         `vela serve`, LL-HLS (parts ~0.333 s, blocking reload), played by /watch/{name}
 #   nginx        nginx + libnginx-mod-rtmp, plain HLS (MPEG-TS), hls_fragment 1 s, plain hls.js
 #   nginx-small  the same with its smallest sensible fragment (GOP and hls_fragment 0.333 s)
+# and, when asked (SYSTEMS), the same Vela with an SRT publisher (MPEG-TS) instead of RTMP:
+#   vela-srt       SRT over loopback
+#   vela-srt-loss  SRT into a network namespace whose link drops LOSS_PCT % of UDP packets
+#                  each way (root and iproute2 needed; the namespace is removed on exit)
 #
 # Usage: bench/latency/run.sh                (about 4-5 minutes with the defaults)
 # Environment overrides:
 #   SYSTEMS="vela nginx nginx-small"  WARMUP_S=10  MEASURE_S=60  SIZE=640x360  FPS=30  GOP=30
-#   NGINX_FRAGMENT_MS=1000  NGINX_SMALL_FRAGMENT_MS=333  NGINX_PLAYLIST_S=4
+#   LOSS_PCT=2  NGINX_FRAGMENT_MS=1000  NGINX_SMALL_FRAGMENT_MS=333  NGINX_PLAYLIST_S=4
 #   VELA_SET="hls.part_target_s=0.2"  extra `vela serve --set` overrides (space-separated)
 #   VELA_BIN=build/dev/vela  OUT_DIR=bench/latency/results/<utc time>  KEEP_TMP=0
 #   BENCH_NICE=-10  run server, sender and browser at this nice level (root only), so that
@@ -29,6 +33,7 @@ GOP="${GOP:-30}"
 NGINX_FRAGMENT_MS="${NGINX_FRAGMENT_MS:-1000}"
 NGINX_SMALL_FRAGMENT_MS="${NGINX_SMALL_FRAGMENT_MS:-333}"
 NGINX_PLAYLIST_S="${NGINX_PLAYLIST_S:-4}"
+LOSS_PCT="${LOSS_PCT:-2}"
 VELA_BIN="${VELA_BIN:-$ROOT/build/dev/vela}"
 OUT_DIR="${OUT_DIR:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 KEEP_TMP="${KEEP_TMP:-0}"
@@ -66,116 +71,70 @@ fi
 
 # --- processes ------------------------------------------------------------------------------
 TMP="$(mktemp -d /tmp/vela-g2g.XXXXXX)"
-PIDS=()
-declare -A PID_NAMES=()
-what_pid() { echo "${PID_NAMES[$1]:-?}"; }
-
-stop_pid() {
-  local pid=$1 i status=0
-  if ! kill -0 "$pid" 2>/dev/null; then
-    wait "$pid" 2>/dev/null || status=$?
-    # 127: already reaped by an earlier wait.
-    if ((status != 0 && status != 127)); then log "PID $pid ($(what_pid "$pid")) had already exited with status $status"; fi
-    return 0
-  fi
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 80); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "PID $pid did not stop in 8 s; SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || status=$?
-  # 143 = stopped by our SIGTERM; anything else non-zero is worth knowing about.
-  if ((status != 0 && status != 143)); then log "PID $pid ($(what_pid "$pid")) exited with status $status"; fi
-}
-
-cleanup() {
-  local i
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[i]}"; done
-  PIDS=()
-  if [[ $KEEP_TMP == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# Stops the given PIDs and drops them from PIDS.
-stop_and_forget() {
-  local pid keep=() p
-  for pid in "$@"; do stop_pid "$pid"; done
-  for p in "${PIDS[@]}"; do
-    [[ " $* " == *" $p "* ]] || keep+=("$p")
-  done
-  PIDS=("${keep[@]+"${keep[@]}"}")
-}
-
-free_ports() {
-  node -e '
-    const net = require("node:net");
-    const n = Number(process.argv[1]);
-    const servers = [];
-    (async () => {
-      for (let i = 0; i < n; i++) {
-        const s = net.createServer();
-        await new Promise((r) => s.listen(0, "127.0.0.1", r));
-        servers.push(s);
-      }
-      console.log(servers.map((s) => s.address().port).join(" "));
-      servers.forEach((s) => s.close());
-    })();' "$1"
-}
-
-wait_http() { # url seconds what
-  local deadline=$((SECONDS + $2))
-  until curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.2
-  done
-}
+# shellcheck source=../lib/processes.sh
+source "$HERE/../lib/processes.sh"
+# shellcheck source=../lib/netns.sh
+source "$HERE/../lib/netns.sh"
 
 start_sender() { # label rtmp_url gop
   $NICE node "$HERE/sender.mjs" --url "$2" --size "$SIZE" --fps "$FPS" --gop "$3" >"$TMP/$1-sender.log" 2>&1 &
   SENDER_PID=$!
-  PIDS+=("$SENDER_PID")
-  PID_NAMES[$SENDER_PID]="$1 sender"
+  remember "$SENDER_PID" "$1 sender"
 }
 
 run_probe() { # label url server_pid
   $NICE node "$HERE/probe.mjs" --url "$2" --label "$1" --size "$SIZE" --warmup "$WARMUP_S" --seconds "$MEASURE_S" \
     --watch "server:$3,sender:$SENDER_PID" --out "$OUT_DIR/$1.json" &
   local pid=$!
-  PIDS+=("$pid")
-  PID_NAMES[$pid]="$1 probe"
+  remember "$pid" "$1 probe"
   local rc=0
   wait "$pid" || rc=$?
   stop_and_forget "$pid"
   return $rc
 }
 
+# run_vela LABEL INGEST: INGEST is rtmp or srt (both on loopback), or srt-loss: vela runs in
+# a network namespace and the SRT publisher reaches it over a veth link that drops LOSS_PCT %
+# of UDP packets each way (the browser's HTTP on the same link is not touched).
 run_vela() {
-  local label=vela http rtmp
-  read -r http rtmp < <(free_ports 2)
+  local label=$1 ingest=$2 http rtmp srt host=127.0.0.1 netns=()
+  read -r http rtmp srt < <(free_ports 3)
+  if [[ $ingest == srt-loss ]]; then
+    NETNS="vela-g2g-$$"
+    CLEANUP_HOOK=remove_netns
+    netns_up "$NETNS" 10.213.0.1 10.213.0.2
+    netns_udp_loss "$NETNS" "$LOSS_PCT"
+    host=10.213.0.2
+    netns=(ip netns exec "$NETNS")
+  fi
   cp "$VELA_BIN" "$TMP/vela" # a concurrent rebuild cannot swap the binary mid-run
   echo "vela binary used: $(stat -c '%y' "$VELA_BIN" | cut -d. -f1) sha256 $(sha256sum "$TMP/vela" | cut -c1-12)" | tee -a "$OUT_DIR/meta.txt" >&2
   mkdir -p "$TMP/vela-data"
-  log "$label: vela serve on http 127.0.0.1:$http, rtmp 127.0.0.1:$rtmp"
+  log "$label: vela serve on http $host:$http, rtmp 127.0.0.1:$rtmp, srt $host:$srt${netns[*]:+ (namespace $NETNS, $LOSS_PCT % UDP loss)}"
   local extra=() kv
   for kv in $VELA_SET; do extra+=(--set "$kv"); done
-  $NICE "$TMP/vela" serve --set "http.listen=127.0.0.1:$http" --set "rtmp.listen=127.0.0.1:$rtmp" \
-    --set "storage.data_dir=$TMP/vela-data" "${extra[@]+"${extra[@]}"}" >"$TMP/$label-server.log" 2>&1 &
+  ${netns[@]+"${netns[@]}"} $NICE "$TMP/vela" serve --set "http.listen=$host:$http" --set "rtmp.listen=127.0.0.1:$rtmp" \
+    --set "srt.listen=$host:$srt" --set "storage.data_dir=$TMP/vela-data" "${extra[@]+"${extra[@]}"}" \
+    >"$TMP/$label-server.log" 2>&1 &
   local server=$!
-  PIDS+=("$server")
-  PID_NAMES[$server]="vela serve"
-  wait_http "http://127.0.0.1:$http/healthz" 20 || { tail -20 "$TMP/$label-server.log" >&2; die "vela did not start"; }
-  start_sender "$label" "rtmp://127.0.0.1:$rtmp/live/$STREAM" "$GOP"
-  wait_http "http://127.0.0.1:$http/live/$STREAM/index.m3u8" 30 || { tail -20 "$TMP/$label-sender.log" "$TMP/$label-server.log" >&2; die "no playlist from vela"; }
+  remember "$server" "vela serve"
+  wait_http "http://$host:$http/healthz" 20 || { tail -20 "$TMP/$label-server.log" >&2; die "vela did not start"; }
+  local url="rtmp://127.0.0.1:$rtmp/live/$STREAM"
+  [[ $ingest == srt* ]] && url="srt://$host:$srt?streamid=publish:live/$STREAM"
+  start_sender "$label" "$url" "$GOP"
+  wait_http "http://$host:$http/live/$STREAM/index.m3u8" 30 || { tail -20 "$TMP/$label-sender.log" "$TMP/$label-server.log" >&2; die "no playlist from vela"; }
   local rc=0
-  run_probe "$label" "http://127.0.0.1:$http/watch/$STREAM" "$server" || rc=$?
+  run_probe "$label" "http://$host:$http/watch/$STREAM" "$server" || rc=$?
+  [[ $ingest == srt* ]] && curl -fsS "http://$host:$http/api/v1/streams" >"$OUT_DIR/$label-streams.json" || true
   stop_and_forget "$SENDER_PID" "$server"
   cat "$TMP/$label-sender.log" >&2
+  [[ -n ${NETNS:-} ]] && remove_netns
   return $rc
+}
+
+remove_netns() {
+  netns_down "$NETNS"
+  NETNS=""
 }
 
 run_nginx() { # label fragment_ms gop
@@ -237,8 +196,7 @@ EOF
   log "$label: nginx-rtmp on http 127.0.0.1:$http, rtmp 127.0.0.1:$rtmp, hls_fragment ${frag}ms, GOP $gop frames"
   $NICE nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" >"$TMP/$label-server.log" 2>&1 &
   local server=$!
-  PIDS+=("$server")
-  PID_NAMES[$server]="$label nginx"
+  remember "$server" "$label nginx"
   wait_http "http://127.0.0.1:$http/player.html" 20 || { cat "$dir/error.log" >&2; die "nginx did not start"; }
   start_sender "$label" "rtmp://127.0.0.1:$rtmp/live/$STREAM" "$gop"
   wait_http "http://127.0.0.1:$http/hls/$STREAM.m3u8" 30 || { tail -20 "$TMP/$label-sender.log" "$dir/error.log" >&2; die "no playlist from nginx"; }
@@ -273,7 +231,9 @@ node "$HERE/selftest.mjs" --size "$SIZE" | tee "$OUT_DIR/selftest.txt" >&2
 failed=()
 for system in $SYSTEMS; do
   case $system in
-    vela) run_vela || failed+=("$system") ;;
+    vela) run_vela vela rtmp || failed+=("$system") ;;
+    vela-srt) run_vela vela-srt srt || failed+=("$system") ;;
+    vela-srt-loss) run_vela vela-srt-loss srt-loss || failed+=("$system") ;;
     nginx) run_nginx nginx "$NGINX_FRAGMENT_MS" "$GOP" || failed+=("$system") ;;
     nginx-small) run_nginx nginx-small "$NGINX_SMALL_FRAGMENT_MS" "$(((NGINX_SMALL_FRAGMENT_MS * FPS + 999) / 1000))" || failed+=("$system") ;;
     *) die "unknown system $system" ;;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Publisher for the glass-to-glass probe: generates raw yuv420p frames at a fixed rate by the
 // wall clock, stamps each with Date.now() taken right before the frame is written to ffmpeg's
-// stdin, and lets ffmpeg (libx264 zerolatency + AAC sine) push them over RTMP.
+// stdin, and lets ffmpeg (libx264 zerolatency + AAC sine) push them over RTMP (or SRT, as
+// MPEG-TS, for an srt:// URL).
 //
 //   node sender.mjs --url rtmp://127.0.0.1:1935/live/g2g [--size 640x360] [--fps 30] [--gop 30]
 //                   [--seconds 0 (= until SIGTERM)] [--out file.mkv (instead of RTMP, for the self-test)]
@@ -49,6 +50,7 @@ const args = [
 // -shortest: the sine never ends, so without it ffmpeg would keep publishing audio after stdin closes.
 args.push('-shortest');
 if (opt.out) args.push('-y', opt.out);
+else if (opt.url.startsWith('srt://')) args.push('-f', 'mpegts', opt.url);  // SRT carries MPEG-TS
 else args.push('-f', 'flv', opt.url);
 
 const ffmpeg = spawn(opt.ffmpeg, args, { stdio: ['pipe', 'inherit', 'inherit'] });

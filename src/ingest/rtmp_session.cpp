@@ -47,6 +47,11 @@ RtmpSession::~RtmpSession() { end_publish(); }
 
 asio::awaitable<void> RtmpSession::run(tcp::socket& socket) {
   std::vector<uint8_t> buffer(64 * 1024);
+  boost::system::error_code peer_error;
+  if (auto peer = socket.remote_endpoint(peer_error); !peer_error) {
+    remote_ = peer.address().is_v6() ? fmt::format("[{}]:{}", peer.address().to_string(), peer.port())
+                                     : fmt::format("{}:{}", peer.address().to_string(), peer.port());
+  }
   std::string reason = "peer closed the connection";
   const char* kind = "closed";  // bounded label for the metric; `reason` has the detail
   asio::steady_timer idle(socket.get_executor());
@@ -133,6 +138,7 @@ void RtmpSession::on_publish_requested(const rtmp::PublishRequested& request) {
     return;
   }
   stream_ = std::move(*stream);
+  stream_->status().set_ingest({"rtmp", remote_, {}});
   protocol_.accept_publish();
   spdlog::info("rtmp session={:x} stream={} publishing", id_, stream_->name());
   context_.observer.on_publish_start(stream_);

@@ -39,6 +39,7 @@ class RtmpSession {
   runtime::Shard& shard_;
   PublishContext& context_;
   uint64_t id_;
+  std::string remote_;  // the publisher's "host:port"
   RtmpSessionLimits limits_;
   protocol::rtmp::ServerSession protocol_;
   RtmpMediaAssembler assembler_;

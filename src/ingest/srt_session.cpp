@@ -25,6 +25,7 @@ void SrtSession::start() {
     return;
   }
   stream_ = std::move(*stream);
+  stream_->status().set_ingest({"srt", remote_, {}});
   spdlog::info("srt session={:x} stream={} publishing", id_, stream_name_);
   context_.observer.on_publish_start(stream_);
 }
@@ -37,6 +38,15 @@ void SrtSession::on_bytes(const base::Buffer& bytes) {
     return;
   }
   frames_in_.add(publish_outputs(*stream_, *outputs));
+  for (auto& cue : assembler_.take_cues()) {
+    spdlog::info("srt session={:x} stream={} scte35 {} event={} out={} pts={}", id_, stream_name_, cue.command,
+                 cue.event_id, cue.out_of_network, cue.pts ? std::to_string(*cue.pts) : "now");
+    stream_->status().add_cue(std::move(cue));
+  }
+}
+
+void SrtSession::on_transport_stats(std::vector<std::pair<std::string, int64_t>> stats) {
+  if (stream_) stream_->status().set_transport(std::move(stats));
 }
 
 void SrtSession::on_closed(std::string_view reason) {

@@ -9,6 +9,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "base/buffer.hpp"
 #include "ingest/publish_context.hpp"
@@ -32,6 +34,11 @@ class SrtSession {
   // The socket is gone (peer left, broke, or the listener is stopping). Ends the stream.
   void on_closed(std::string_view reason);
 
+  // The publisher's address, for the stream API; before start().
+  void set_remote(std::string remote) { remote_ = std::move(remote); }
+  // The latest SRT statistics of this connection, for the stream API.
+  void on_transport_stats(std::vector<std::pair<std::string, int64_t>> stats);
+
   uint64_t id() const { return id_; }
 
  private:
@@ -42,6 +49,7 @@ class SrtSession {
   PublishContext& context_;
   uint64_t id_;
   std::string stream_name_;
+  std::string remote_;
   CloseSocket close_socket_;
   TsMediaAssembler assembler_;
   std::shared_ptr<router::Stream> stream_;

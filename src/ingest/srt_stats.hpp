@@ -1,15 +1,25 @@
 #pragma once
-// Per-session SRT transport statistics as /metrics gauges labelled by stream name:
-// round-trip time, loss, retransmissions, drops, receive rate. Refreshed by the SRT I/O
-// thread from srt_bstats(); zeroed when the session ends (the registry has no removal, and a
-// zero reads as "not publishing over SRT"). Gauge updates are relaxed atomics.
+// Per-session SRT transport statistics (round-trip time, loss, retransmissions, drops,
+// rates), read from srt_bstats() by the SRT I/O thread: as /metrics gauges labelled by
+// stream name, and as named values for the stream API. Gauges are zeroed when the session
+// ends (the registry has no removal, and a zero reads as "not publishing over SRT").
+// Gauge updates are relaxed atomics.
+#include <cstdint>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "base/metrics.hpp"
 
 struct CBytePerfMon;
 
 namespace vela::ingest {
+
+using TransportStats = std::vector<std::pair<std::string, int64_t>>;
+
+// The statistics by API name (rtt_us, receive_kbps, ...), in a fixed order.
+TransportStats srt_transport_stats(const CBytePerfMon& stats);
 
 class SrtSessionGauges {
  public:
@@ -19,14 +29,7 @@ class SrtSessionGauges {
   void zero();
 
  private:
-  base::Gauge& rtt_us_;
-  base::Gauge& receive_kbps_;
-  base::Gauge& bandwidth_kbps_;
-  base::Gauge& lost_packets_;
-  base::Gauge& retransmitted_packets_;
-  base::Gauge& dropped_packets_;
-  base::Gauge& received_bytes_;
-  base::Gauge& buffer_ms_;
+  std::vector<base::Gauge*> gauges_;  // in srt_transport_stats() order
 };
 
 }  // namespace vela::ingest

@@ -7,6 +7,7 @@
 #include "format/mpegts/adts.hpp"
 #include "format/mpegts/annex_b.hpp"
 #include "format/mpegts/pes.hpp"
+#include "format/scte35/splice_info.hpp"
 #include "media/codec/aac.hpp"
 #include "media/codec/h264.hpp"
 
@@ -79,16 +80,51 @@ base::Result<std::vector<AssembledOutput>> TsMediaAssembler::process(
         if (error_) return *error_;
       }
     } else if (auto* cue = std::get_if<mpegts::Cue>(&event)) {
-      ++stats_.cues;
-      if (cues_.size() == kMaxPendingCues) cues_.erase(cues_.begin());
-      cues_.push_back(std::move(*cue));
+      on_cue(*cue, now_wall_us);
     }
   }
   return out;
 }
 
-std::vector<mpegts::Cue> TsMediaAssembler::take_cues() {
-  std::vector<mpegts::Cue> out;
+void TsMediaAssembler::on_cue(const mpegts::Cue& cue, int64_t now_wall_us) {
+  ++stats_.cues;
+  auto info = format::scte35::parse_splice_info(cue.section.span());
+  if (!info) {
+    ++stats_.bad_cues;
+    return;
+  }
+  media::CueEvent event;
+  event.command = std::string(format::scte35::command_name(info->command_type));
+  event.received_wall_us = now_wall_us;
+  event.section = cue.section;
+  if (const auto& insert = info->splice_insert) {
+    event.event_id = insert->event_id;
+    event.cancel = insert->cancel;
+    event.out_of_network = insert->out_of_network;
+    if (insert->break_duration) event.duration = static_cast<int64_t>(*insert->break_duration);
+  }
+  if (!info->segmentations.empty()) {
+    const auto& seg = info->segmentations.front();
+    event.event_id = seg.event_id;
+    event.cancel = seg.cancel;
+    event.segmentation_type = seg.type_id;
+    if (seg.duration) event.duration = static_cast<int64_t>(*seg.duration);
+  }
+  // The 33-bit splice time, taken as the nearest instant (either way) to the newest video
+  // frame's source time and shifted like that frame was.
+  if (auto pts = info->splice_pts(); pts && last_video_pts_) {
+    constexpr int64_t kWrap = int64_t{1} << 33;
+    auto [source_pts, stream_pts] = *last_video_pts_;
+    int64_t delta = (static_cast<int64_t>(*pts) - (source_pts % kWrap) + kWrap) % kWrap;
+    if (delta >= kWrap / 2) delta -= kWrap;
+    event.pts = stream_pts + delta;
+  }
+  if (cues_.size() == kMaxPendingCues) cues_.erase(cues_.begin());
+  cues_.push_back(std::move(event));
+}
+
+std::vector<media::CueEvent> TsMediaAssembler::take_cues() {
+  std::vector<media::CueEvent> out;
   out.swap(cues_);
   return out;
 }
@@ -228,6 +264,7 @@ base::Status TsMediaAssembler::on_video(const mpegts::PesPacket& pes, int64_t no
   frame->discontinuity = normalized->discontinuity;
   frame->payload = base::Buffer::adopt(std::move(avcc_frame));
   frame->wall_clock_us = normalized->wall_clock_us;
+  last_video_pts_ = {time->first + time->second, frame->pts()};
   emit(std::move(frame), out);
   return {};
 }

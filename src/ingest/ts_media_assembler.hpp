@@ -16,6 +16,7 @@
 #include "base/time.hpp"
 #include "format/mpegts/demuxer.hpp"
 #include "ingest/assembled_output.hpp"
+#include "media/cue_event.hpp"
 #include "media/timestamp_normalizer.hpp"
 #include "media/track_info.hpp"
 
@@ -30,6 +31,7 @@ struct TsAssemblerStats {
   uint64_t bad_parameter_sets = 0;        // SPS/PPS that do not make a valid avcC
   uint64_t adts_errors = 0;               // malformed ADTS framing (rest of the PES skipped)
   uint64_t cues = 0;                      // SCTE-35 sections seen
+  uint64_t bad_cues = 0;                  // SCTE-35 sections we could not read (skipped)
 };
 
 // One elementary stream the assembler follows (outside the class so that
@@ -56,8 +58,9 @@ class TsMediaAssembler {
   // one) and any held frames.
   base::Result<std::vector<AssembledOutput>> finish(int64_t now_wall_us);
 
-  // SCTE-35 cues seen since the last call (the oldest dropped past kMaxPendingCues).
-  std::vector<format::mpegts::Cue> take_cues();
+  // SCTE-35 cues seen since the last call (the oldest dropped past kMaxPendingCues), their
+  // splice times moved onto the stream timeline by way of the newest video frame.
+  std::vector<media::CueEvent> take_cues();
   bool announced() const { return announced_; }
   const TsAssemblerStats& stats() const { return stats_; }
   format::mpegts::DemuxStats demux_stats() const { return demuxer_.stats(); }
@@ -88,7 +91,10 @@ class TsMediaAssembler {
   bool announced_ = false;
   bool tracks_dirty_ = false;  // a configuration or the program changed after announcing
   std::vector<media::FramePtr> held_;
-  std::vector<format::mpegts::Cue> cues_;
+  void on_cue(const format::mpegts::Cue& cue, int64_t now_wall_us);
+  // Source PTS (64-bit) and stream PTS of the newest video frame: maps cue times.
+  std::optional<std::pair<int64_t, int64_t>> last_video_pts_;
+  std::vector<media::CueEvent> cues_;
   media::TimestampNormalizer normalizer_;
   std::optional<base::Error> error_;
   TsAssemblerStats stats_;

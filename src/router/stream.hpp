@@ -11,6 +11,7 @@
 
 #include "media/media_frame.hpp"
 #include "media/track_info.hpp"
+#include "router/stream_status.hpp"
 #include "router/subscription.hpp"
 #include "runtime/shard.hpp"
 
@@ -27,6 +28,9 @@ class Stream : public std::enable_shared_from_this<Stream> {
   const std::string& name() const { return name_; }
   size_t home_shard() const { return home_shard_; }
   int64_t started_wall_us() const { return started_wall_us_; }
+  // Ingest details and cues for the API; any thread (it locks).
+  StreamStatus& status() { return status_; }
+  const StreamStatus& status() const { return status_; }
 
   // Home shard: the publisher's side.
   void set_tracks(std::vector<media::TrackInfo> tracks);
@@ -66,6 +70,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
   size_t home_shard_;
   StreamOptions options_;
   std::vector<Slot> slots_;
+  StreamStatus status_;
   // Home shard only.
   std::vector<bool> shard_wants_frames_;
   bool ended_ = false;

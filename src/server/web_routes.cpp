@@ -49,6 +49,30 @@ json::object describe_track(const media::TrackInfo& t) {
   return o;
 }
 
+json::object describe_ingest(const router::IngestStatus& ingest) {
+  json::object o;
+  o["protocol"] = ingest.protocol;
+  o["remote"] = ingest.remote;
+  json::object transport;
+  for (const auto& [key, value] : ingest.transport) transport[key] = value;
+  if (!transport.empty()) o["transport"] = std::move(transport);
+  return o;
+}
+
+json::object describe_cue(const media::CueEvent& cue) {
+  json::object o;
+  o["command"] = cue.command;
+  o["event_id"] = cue.event_id;
+  o["cancel"] = cue.cancel;
+  if (cue.command == "splice_insert") o["out_of_network"] = cue.out_of_network;
+  if (cue.segmentation_type) o["segmentation_type"] = *cue.segmentation_type;
+  // Seconds on the stream timeline (the same clock as the media's presentation times).
+  if (cue.pts) o["pts_s"] = static_cast<double>(*cue.pts) / media::kVideoTimescale;
+  if (cue.duration) o["duration_s"] = static_cast<double>(*cue.duration) / media::kVideoTimescale;
+  o["received_at"] = iso8601(cue.received_wall_us);
+  return o;
+}
+
 }  // namespace
 
 void add_web_routes(http::Router& router, const router::StreamRegistry& registry,
@@ -81,6 +105,10 @@ void add_web_routes(http::Router& router, const router::StreamRegistry& registry
       json::array tracks;
       for (const auto& t : stream->tracks(ctx.shard)) tracks.push_back(describe_track(t));
       o["tracks"] = std::move(tracks);
+      o["ingest"] = describe_ingest(stream->status().ingest());
+      json::array cues;
+      for (const auto& cue : stream->status().cues()) cues.push_back(describe_cue(cue));
+      o["cues"] = std::move(cues);
       o["playback"] = {{"hls", "/live/" + stream->name() + "/index.m3u8"}, {"watch", "/watch/" + stream->name()}};
       streams.push_back(std::move(o));
     }

@@ -306,21 +306,46 @@ TEST(TsMediaAssembler, ToleratesContinuityErrorsAndBadAdts) {
   EXPECT_EQ(a.stats().adts_errors, 1u);
 }
 
-TEST(TsMediaAssembler, KeepsScte35Cues) {
+// A splice_insert (out of network, 60 s break, event 0x4800008F) whose splice time is
+// `pts` on the source clock.
+Bytes splice_insert_at(uint64_t pts) {
+  Bytes s = {0xFC, 0x30, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xF0, 0x14, 0x05,
+             0x48, 0x00, 0x00, 0x8F, 0x7F, 0xEF};
+  s.push_back(static_cast<uint8_t>(0xFE | (pts >> 32)));  // time_specified, 33-bit PTS
+  for (int shift = 24; shift >= 0; shift -= 8) s.push_back(static_cast<uint8_t>(pts >> shift));
+  Bytes tail = {0xFE, 0x00, 0x52, 0x65, 0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+  append(s, tail);  // break_duration 5400000 (60 s), auto_return; ids; no descriptors
+  s[2] = static_cast<uint8_t>(s.size() + 4 - 3);
+  tst::append_crc(s);
+  return s;
+}
+
+TEST(TsMediaAssembler, PlacesScte35CuesOnTheStreamTimeline) {
   Muxer m;
   m.program({{0x1B, kVideoPid}, {0x86, 0x1F4}});
-  Bytes splice = {0xFC, 0x30, 0x0F, 0x00, 0x00, 0x00, 0x00,
-                  0x00, 0x00, 0xFF, 0xF0, 0x00, 0x00, 0x00};
-  tst::append_crc(splice);
-  append(m.out, tst::packetize(0x1F4, tst::with_pointer(splice), m.cc[0x1F4]));
+  // The source clock is about to wrap: the cue 2 s after the frame lies past the wrap.
+  uint64_t frame_pts = kWrap - 90000;
+  m.video(frame_pts, frame_pts, {tst::kSps, tst::kPps, tst::kIdr});
+  m.video(frame_pts + 3000, frame_pts + 3000, {tst::kSlice});
+  append(m.out, tst::packetize(0x1F4, tst::with_pointer(splice_insert_at((frame_pts + 3000 + 180000) % kWrap)),
+                               m.cc[0x1F4]));
+  Bytes garbage_cue = {0xFC, 0x30, 0x05, 0x00};  // a sound section but no splice_info
+  tst::append_crc(garbage_cue);
+  append(m.out, tst::packetize(0x1F4, tst::with_pointer(garbage_cue), m.cc[0x1F4]));
   TsMediaAssembler a;
-  run(a, m.out, 188);
+  auto c = run(a, m.out, 188);
+  ASSERT_EQ(c.video.size(), 2u);  // the last frame comes out at finish
   auto cues = a.take_cues();
   ASSERT_EQ(cues.size(), 1u);
-  EXPECT_EQ(cues[0].pid, 0x1F4);
-  EXPECT_EQ(cues[0].section.size(), splice.size());
+  EXPECT_EQ(cues[0].command, "splice_insert");
+  EXPECT_EQ(cues[0].event_id, 0x4800008Fu);
+  EXPECT_TRUE(cues[0].out_of_network);
+  EXPECT_EQ(cues[0].duration, 5400000);
+  ASSERT_TRUE(cues[0].pts);
+  EXPECT_EQ(*cues[0].pts, c.video[1]->pts() + 180000);
   EXPECT_TRUE(a.take_cues().empty());
-  EXPECT_EQ(a.stats().cues, 1u);
+  EXPECT_EQ(a.stats().cues, 2u);
+  EXPECT_EQ(a.stats().bad_cues, 1u);
 }
 
 TEST(TsMediaAssembler, AssemblesARealFfmpegStream) {
