@@ -9,7 +9,7 @@
 # and, when asked (SYSTEMS), the same Vela with an SRT publisher (MPEG-TS) instead of RTMP:
 #   vela-srt       SRT over loopback
 #   vela-srt-loss  SRT into a network namespace whose link drops LOSS_PCT % of UDP packets
-#                  each way (root and iproute2 needed; the namespace is removed on exit)
+#                  each way (root, iproute2 and nftables needed; the namespace is removed on exit)
 #
 # Usage: bench/latency/run.sh                (about 4-5 minutes with the defaults)
 # Environment overrides:
@@ -55,6 +55,7 @@ command -v nginx >/dev/null || missing+=(nginx)
 [[ -f $NGINX_RTMP_MODULE ]] || missing+=(libnginx-mod-rtmp)
 command -v node >/dev/null || missing+=(nodejs npm)
 command -v curl >/dev/null || missing+=(curl)
+[[ " $SYSTEMS " == *" vela-srt-loss "* ]] && ! command -v nft >/dev/null && missing+=(nftables)
 if ((${#missing[@]})); then
   log "installing ${missing[*]}"
   sudo=""

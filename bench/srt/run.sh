@@ -3,8 +3,9 @@
 # over one that loses LOSS_PCT % of UDP packets each way. Glass-to-glass latency SRT ->
 # LL-HLS, clean and lossy, is measured by bench/latency (SYSTEMS="vela-srt vela-srt-loss").
 #
-# vela runs in a network namespace this script makes (root and iproute2 needed), joined to
-# this one by a veth pair; for the lossy runs netem drops UDP packets on both ends. Each
+# vela runs in a network namespace this script makes (root, iproute2, nftables), joined to
+# this one by a veth pair; for the lossy runs nftables drops UDP packets at random in both
+# directions (this machine's kernel has no netem). Each
 # publisher is `ffmpeg -re -stream_loop -1 -c copy` of one pre-encoded clip (720p30 x264
 # ~2.5 Mbps + AAC, 2 s GOP) sent as MPEG-TS over SRT, so publishers cost little CPU. Each
 # stream is ingested, normalized and packaged to CMAF/LL-HLS (no viewers).
@@ -42,8 +43,9 @@ SRT_PORT=9000
 log() { printf '[srt-bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-[[ $EUID -eq 0 ]] || die "needs root (network namespace and netem)"
-for tool in ffmpeg curl ip tc python3; do command -v $tool >/dev/null || die "$tool is needed"; done
+[[ $EUID -eq 0 ]] || die "needs root (network namespace and nftables)"
+command -v nft >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nftables >/dev/null
+for tool in ffmpeg curl ip nft python3; do command -v $tool >/dev/null || die "$tool is needed"; done
 [[ -x $VELA_BIN ]] || die "no vela binary at $VELA_BIN (cmake --build build/release --target vela)"
 mkdir -p "$OUT_DIR"
 TMP="$(mktemp -d /tmp/vela-srt-bench-tmp.XXXXXX)"
@@ -79,7 +81,7 @@ measure() {
   ((loss > 0)) && netns_udp_loss "$NETNS" "$loss"
   ip netns exec "$NETNS" "${SERVER_PREFIX[@]+"${SERVER_PREFIX[@]}"}" "$VELA_BIN" serve \
     --set "http.listen=$NS_ADDR:$HTTP_PORT" --set "rtmp.listen=127.0.0.1:1935" --set "srt.listen=$NS_ADDR:$SRT_PORT" \
-    --set "srt.latency_ms=$SRT_LATENCY_MS" --set "shards=$SHARDS" --set "storage.data_dir=$TMP/data" \
+    --set "srt.latency_ms=$SRT_LATENCY_MS" --set "runtime.shards=$SHARDS" --set "storage.data_dir=$TMP/data" \
     >"$TMP/vela-$loss-$n.log" 2>&1 &
   local vela=$!
   remember "$vela" "vela serve"
