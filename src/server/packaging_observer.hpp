@@ -7,12 +7,12 @@
 #include <unordered_map>
 #include <vector>
 
-#include "ingest/publish_context.hpp"
+#include "router/publish_observer.hpp"
 #include "packager/live_packager.hpp"
 
 namespace vela::server {
 
-class PackagingObserver : public ingest::PublishObserver {
+class PackagingObserver : public router::PublishObserver {
  public:
   PackagingObserver(runtime::ShardSet& shards, std::vector<packager::HlsShardDirectory*> directories,
                     packager::LivePackagerOptions options)

@@ -25,6 +25,25 @@ TEST(Router, ExactBeatsPrefixAndLongerPrefixWins) {
   EXPECT_NE(h, exact);
 }
 
+TEST(Router, PatternBeatsPrefixAndMatchesOneSegment) {
+  Router r;
+  Handler live = ok, thumbnail = ok;
+  r.add_prefix(beast_http::verb::get, "/live/", live);
+  r.add_pattern(beast_http::verb::get, "/live/{}/thumbnail.jpg", thumbnail);
+  bool known = false;
+  const Handler* hls = r.find(beast_http::verb::get, "/live/cam/index.m3u8", known);
+  const Handler* thumb = r.find(beast_http::verb::get, "/live/cam/thumbnail.jpg", known);
+  ASSERT_NE(hls, nullptr);
+  ASSERT_NE(thumb, nullptr);
+  EXPECT_NE(hls, thumb);
+  EXPECT_EQ(r.find(beast_http::verb::get, "/live/a/b/thumbnail.jpg", known), hls);  // two segments
+  EXPECT_EQ(r.find(beast_http::verb::get, "/live//thumbnail.jpg", known), hls);     // empty segment
+  EXPECT_EQ(match_pattern("/live/{}/thumbnail.jpg", "/live/cam/thumbnail.jpg"), "cam");
+  EXPECT_EQ(match_pattern("/live/{}/thumbnail.jpg", "/live/thumbnail.jpg"), std::nullopt);
+  EXPECT_EQ(match_pattern("/live/{}/thumbnail.jpg", "/live/cam/thumbnail.png"), std::nullopt);
+  EXPECT_EQ(match_pattern("/live/cam", "/live/cam"), std::nullopt);  // no "{}"
+}
+
 TEST(Router, TellsMethodNotAllowedFromNotFound) {
   Router r;
   r.add(beast_http::verb::get, "/healthz", ok);
