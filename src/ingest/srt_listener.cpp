@@ -163,14 +163,25 @@ int SrtListener::screen(SRTSOCKET socket, const sockaddr* peer, const char* stre
   SrtAdmission admission =
       admit_srt_caller(stream_id ? stream_id : "", context_.authorizer, context_.registry);
   if (!admission.admitted()) return refuse(admission.reject_code, admission.reason, admission.kind);
-  if (!options_.passphrase.empty()) {
-    if (srt_setsockflag(socket, SRTO_PASSPHRASE, options_.passphrase.data(),
-                        static_cast<int>(options_.passphrase.size())) == SRT_ERROR ||
+  if (admission.role == SrtRole::play && !player_factory_)
+    return refuse(SRT_REJX_BAD_MODE, "SRT playback (m=request) is not enabled", "bad_mode");
+  const std::string& passphrase = passphrase_for(admission);
+  if (!passphrase.empty()) {
+    if (srt_setsockflag(socket, SRTO_PASSPHRASE, passphrase.data(),
+                        static_cast<int>(passphrase.size())) == SRT_ERROR ||
         !set_flag(socket, SRTO_PBKEYLEN, options_.pbkeylen)) {
       return refuse(SRT_REJX_ISE, "cannot set the passphrase: " + last_error(), "internal");
     }
   }
   return 0;
+}
+
+const std::string& SrtListener::passphrase_for(const SrtAdmission& admission) const {
+  if (admission.role == SrtRole::publish) {
+    auto own = options_.stream_passphrases.find(admission.stream_name);
+    if (own != options_.stream_passphrases.end()) return own->second;
+  }
+  return options_.passphrase;
 }
 
 void SrtListener::run() {
@@ -229,6 +240,10 @@ void SrtListener::accept_ready() {
     srt_close(socket);
     return;
   }
+  if (admission.role == SrtRole::play) {
+    accept_player(socket, who, stream_id, admission.stream_name);
+    return;
+  }
   const int events = SRT_EPOLL_IN | SRT_EPOLL_ERR;
   if (srt_epoll_add_usock(epoll_, socket, &events) == SRT_ERROR) {
     spdlog::warn("srt caller {}: cannot watch socket: {}", who, last_error());
@@ -241,14 +256,50 @@ void SrtListener::accept_ready() {
   auto session = std::make_shared<SrtSession>(
       shard, context_, id, admission.stream_name,
       [this, socket](std::string reason) { request_close(socket, std::move(reason)); });
+  session->set_remote(who);
   spdlog::info("srt session={:x} caller {} stream_id='{}' stream={} shard={}", id, who, stream_id,
                admission.stream_name, shard.index());
-  connections_.emplace(socket, Connection{&shard, session,
-                                          std::make_unique<SrtSessionGauges>(
-                                              context_.metrics, admission.stream_name)});
+  connections_.emplace(socket, Connection{&shard,
+                                          session,
+                                          std::make_unique<SrtSessionGauges>(context_.metrics,
+                                                                             admission.stream_name),
+                                          {}});
   open_.fetch_add(1, std::memory_order_relaxed);
   connections_gauge_.add(1);
   shard.post([session] { session->start(); });
+}
+
+void SrtListener::accept_player(SRTSOCKET socket, const std::string& who,
+                                const std::string& stream_id, const std::string& name) {
+  auto refuse = [&](const std::string& reason) {
+    spdlog::warn("srt caller {} stream_id='{}' closed after accept: {}", who, stream_id, reason);
+    srt_close(socket);
+  };
+  std::shared_ptr<router::Stream> stream = context_.registry.find(name);
+  if (!stream || !player_factory_) return refuse("stream '" + name + "' is not live");
+  // Players send from their shard and must never wait there; with non-blocking sends,
+  // closing lingers in libsrt's background so the stream's last bytes still go out.
+  const bool non_blocking = false;
+  const linger flush_on_close{1, 1};
+  if (!set_flag(socket, SRTO_SNDSYN, non_blocking) ||
+      !set_flag(socket, SRTO_LINGER, flush_on_close))
+    return refuse("cannot set the socket options of a viewer: " + last_error());
+  // Watched to see the peer leave (and to discard anything it sends).
+  const int events = SRT_EPOLL_IN | SRT_EPOLL_ERR;
+  if (srt_epoll_add_usock(epoll_, socket, &events) == SRT_ERROR)
+    return refuse("cannot watch socket: " + last_error());
+  uint64_t id = next_session_++;
+  // Viewers spread over the shards; the stream replicates frames to each shard once.
+  runtime::Shard& shard = shards_.at(id % shards_.size());
+  SrtPlayerHooks player = player_factory_(SrtPlayerRequest{
+      shard, socket, id, std::move(stream),
+      [this, socket](std::string reason) { request_close(socket, std::move(reason)); }});
+  spdlog::info("srt session={:x} caller {} stream_id='{}' plays stream={} shard={}", id, who,
+               stream_id, name, shard.index());
+  connections_.emplace(socket, Connection{&shard, nullptr, nullptr, player});
+  open_.fetch_add(1, std::memory_order_relaxed);
+  connections_gauge_.add(1);
+  shard.post(player.start);
 }
 
 void SrtListener::read_ready(SRTSOCKET socket) {
@@ -257,6 +308,10 @@ void SrtListener::read_ready(SRTSOCKET socket) {
   chunk.reserve(kReadChunkBytes);
   auto post_chunk = [&] {
     if (chunk.empty()) return;
+    if (!connection.session) {  // a viewer: what it sends carries nothing we use
+      chunk.clear();
+      return;
+    }
     bytes_in_.add(chunk.size());
     connection.shard->post(
         [session = connection.session, bytes = base::Buffer::adopt(std::move(chunk))] {
@@ -292,8 +347,12 @@ void SrtListener::close_connection(SRTSOCKET socket, const std::string& reason, 
   if (it == connections_.end()) return;
   srt_epoll_remove_usock(epoll_, socket);
   srt_close(socket);
-  it->second.gauges->zero();
-  it->second.shard->post([session = it->second.session, reason] { session->on_closed(reason); });
+  if (it->second.session) {
+    it->second.gauges->zero();
+    it->second.shard->post([session = it->second.session, reason] { session->on_closed(reason); });
+  } else {
+    it->second.shard->post([closed = it->second.player.closed, reason] { closed(reason); });
+  }
   connections_.erase(it);
   open_.fetch_sub(1, std::memory_order_relaxed);
   connections_gauge_.add(-1);
@@ -319,8 +378,14 @@ void SrtListener::drain_close_requests() {
 
 void SrtListener::refresh_stats() {
   for (auto& [socket, connection] : connections_) {
+    if (!connection.gauges) continue;  // viewers: their transport is not an ingest's
     SRT_TRACEBSTATS stats{};
-    if (srt_bstats(socket, &stats, 0) != SRT_ERROR) connection.gauges->update(stats);
+    if (srt_bstats(socket, &stats, 0) == SRT_ERROR) continue;
+    connection.gauges->update(stats);
+    // The stream API shows them too; the session (on its shard) hands them to the stream.
+    connection.shard->post([session = connection.session, values = srt_transport_stats(stats)]() mutable {
+      session->on_transport_stats(std::move(values));
+    });
   }
 }
 

@@ -63,6 +63,22 @@ Setter passphrase(std::string& out) {
   };
 }
 
+// Stream name -> SRT passphrase, each 10-79 characters.
+Setter passphrase_map(std::map<std::string, std::string>& out) {
+  return [&out](const toml::node& n) -> base::Status {
+    const toml::table* table = n.as_table();
+    if (!table) return base::make_error("expected a table of stream name = passphrase");
+    for (const auto& [key, value] : *table) {
+      std::optional<std::string> v = value.value<std::string>();
+      if (!v || v->size() < 10 || v->size() > 79) {
+        return base::make_error("'" + std::string(key.str()) + "': a passphrase is 10-79 characters");
+      }
+      out[std::string(key.str())] = *v;
+    }
+    return {};
+  };
+}
+
 Setter text_list(std::vector<std::string>& out) {
   return [&out](const toml::node& n) -> base::Status {
     const toml::array* array = n.as_array();
@@ -72,6 +88,22 @@ Setter text_list(std::vector<std::string>& out) {
       std::optional<std::string> v = item.value<std::string>();
       if (!v) return base::make_error("expected an array of strings");
       out.push_back(*v);
+    }
+    return {};
+  };
+}
+
+// Stream name -> array of strings; a key given again replaces its list.
+Setter text_list_map(std::map<std::string, std::vector<std::string>>& out) {
+  return [&out](const toml::node& n) -> base::Status {
+    const toml::table* table = n.as_table();
+    if (!table) return base::make_error("expected a table of stream name = [\"url\", ...]");
+    for (const auto& [key, value] : *table) {
+      std::vector<std::string> list;
+      if (base::Status status = text_list(list)(value); !status) {
+        return base::make_error("'" + std::string(key.str()) + "': " + status.error().message);
+      }
+      out[std::string(key.str())] = std::move(list);
     }
     return {};
   };
@@ -108,10 +140,17 @@ std::map<std::string, Setter> setters(Config& c) {
       {"hls.blocking_timeout_s", number(c.hls.blocking_timeout_s, 0.5, 60)},
       {"stream.subscriber_queue_frames", number(c.stream.subscriber_queue_frames, 16, 1e5)},
       {"stream.gop_cache_frames", number(c.stream.gop_cache_frames, 16, 1e5)},
+      {"thumbnails.interval_s", number(c.thumbnails.interval_s, 0, 3600)},
+      {"thumbnails.width", number(c.thumbnails.width, 16, 3840)},
       {"auth.mode", text(c.auth.mode, {"open", "keys"})},
       {"auth.keys", string_map(c.auth.keys)},
+      {"restream.destinations", text_list_map(c.restream.destinations)},
+      {"restream.backoff_min_s", number(c.restream.backoff_min_s, 0.1, 600)},
+      {"restream.backoff_max_s", number(c.restream.backoff_max_s, 0.1, 3600)},
+      {"restream.max_per_stream", number(c.restream.max_per_stream, 1, 64)},
       {"srt.listen", text(c.srt.listen)},
       {"srt.passphrase", passphrase(c.srt.passphrase)},
+      {"srt.passphrases", passphrase_map(c.srt.passphrases)},
       {"srt.pbkeylen", one_of(c.srt.pbkeylen, {16, 24, 32})},
       {"srt.latency_ms", number(c.srt.latency_ms, 20, 10000)},
       {"srt.max_connections", number(c.srt.max_connections, 1, 1e5)},

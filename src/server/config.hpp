@@ -30,6 +30,8 @@ struct RtmpConfig {
 struct SrtConfig {
   std::string listen = "0.0.0.0:9000";  // UDP
   std::string passphrase;                // empty: unencrypted; else 10-79 characters
+  // Per stream (by stream name): this passphrase instead of `passphrase` for its publishers.
+  std::map<std::string, std::string> passphrases;
   uint32_t pbkeylen = 16;                // AES key bytes: 16, 24 or 32
   uint32_t latency_ms = 120;             // receiver latency (absorbs retransmissions)
   uint32_t max_connections = 100;
@@ -47,9 +49,22 @@ struct StreamConfig {
   uint32_t gop_cache_frames = 1024;
 };
 
+struct ThumbnailConfig {
+  double interval_s = 5;  // at most one JPEG per stream this often; 0 turns thumbnails off
+  uint32_t width = 320;   // largest width; smaller sources are not upscaled
+};
+
 struct AuthConfig {
   std::string mode = "open";              // "open": key is the stream name; "keys": keys below
   std::map<std::string, std::string> keys;  // publish key -> stream name
+};
+
+struct RestreamConfig {
+  // Stream name -> push URLs (rtmp://host[:port]/app/key), pushed while that stream is live.
+  std::map<std::string, std::vector<std::string>> destinations;
+  double backoff_min_s = 1;     // first retry after a failed push
+  double backoff_max_s = 30;    // doubling stops here
+  uint32_t max_per_stream = 8;  // configured plus API-added destinations
 };
 
 struct Config {
@@ -58,7 +73,9 @@ struct Config {
   SrtConfig srt;
   HlsConfig hls;
   StreamConfig stream;
+  ThumbnailConfig thumbnails;
   AuthConfig auth;
+  RestreamConfig restream;
   std::string webrtc_listen = "0.0.0.0:10000";
   std::vector<std::string> webrtc_public_ips;
   std::string data_dir = "./data";

@@ -10,10 +10,17 @@
 #include "http/hls_origin.hpp"
 #include "http/server.hpp"
 #include "ingest/rtmp_listener.hpp"
+#include "egress/srt_play_session.hpp"
 #include "ingest/srt_listener.hpp"
 #include "runtime/listener.hpp"
+#include "egress/restream_manager.hpp"
+#include "egress/rtmp_push_session.hpp"
+#include "egress/srt_push_session.hpp"
 #include "server/packaging_observer.hpp"
+#include "server/restream_observer.hpp"
+#include "server/restream_routes.hpp"
 #include "server/web_routes.hpp"
+#include "transcode/thumbnail_maker.hpp"
 
 namespace vela::server {
 
@@ -86,6 +93,34 @@ int serve(const Config& config) {
     directory_ptrs.push_back(directories.back().get());
   }
   PackagingObserver packaging(shards, directory_ptrs, packaging_options(config));
+  // Restream (push-out) while a stream is live. rtmps:// goes to the RTMP target, whose
+  // validation refuses it with the reason (TLS is not supported yet).
+  egress::RestreamOptions restream_options;
+  restream_options.backoff.min = millis(config.restream.backoff_min_s);
+  restream_options.backoff.max = millis(config.restream.backoff_max_s);
+  restream_options.max_per_stream = config.restream.max_per_stream;
+  egress::RestreamManager restream(shards, restream_options,
+                                   {{"rtmp", egress::rtmp_push_target()},
+                                    {"rtmps", egress::rtmp_push_target()},
+                                    {"srt", egress::srt_push_target()}});
+  for (const auto& [name, urls] : config.restream.destinations) {
+    for (const auto& url : urls) {
+      if (base::Status added = restream.add_configured(name, url); !added) {
+        spdlog::critical("config key 'restream.destinations.{}': {}", name, added.error().message);
+        return 1;
+      }
+    }
+  }
+  RestreamObserver restream_observer(restream);
+  // CPU work never runs on a shard: thumbnails are made on this pool (one job per stream at
+  // a time) and posted back. Declared after the shards, so it is joined before they go.
+  runtime::WorkerPool workers(std::max<size_t>(1, shard_count / 2), 1024);
+  transcode::ThumbnailStore thumbnails;
+  transcode::ThumbnailMaker thumbnail_maker(shards, workers, thumbnails,
+                                            {.interval_s = config.thumbnails.interval_s,
+                                             .max_width = config.thumbnails.width,
+                                             .queue_frames = config.stream.subscriber_queue_frames},
+                                            metrics);
 
   http::HlsOrigin origin(directory_ptrs,
                          {config.hls.blocking_timeout_s,
@@ -93,11 +128,26 @@ int serve(const Config& config) {
                          metrics);
   http::Router router;
   add_web_routes(router, registry, metrics);
+  add_restream_routes(router, restream);
   router.add_prefix(http::beast_http::verb::get, "/live/",
                     [&origin](const http::Request& req, http::RequestContext& ctx) { return origin.handle(req, ctx); });
+  // A new thumbnail comes at most once per interval, so caches may keep one that long.
+  std::string thumbnail_cache = "public, max-age=" + std::to_string(std::max(1, static_cast<int>(config.thumbnails.interval_s)));
+  const std::string thumbnail_route = "/live/{}/thumbnail.jpg";
+  router.add_pattern(http::beast_http::verb::get, thumbnail_route,
+                     [&thumbnails, thumbnail_route, thumbnail_cache](const http::Request&, http::RequestContext& ctx) -> asio::awaitable<http::Response> {
+                       auto name = http::match_pattern(thumbnail_route, ctx.path);
+                       auto thumbnail = thumbnails.find(std::string(name.value_or("")));
+                       http::Response res = thumbnail ? http::make_response(http::Status::ok, "image/jpeg", thumbnail->jpeg)
+                                                      : http::text_response(http::Status::not_found, "no thumbnail");
+                       res.set(http::beast_http::field::cache_control, thumbnail ? thumbnail_cache : "no-store");
+                       co_return res;
+                     });
 
-  ingest::PublishObserverList publish_observers;
+  router::PublishObserverList publish_observers;
   publish_observers.add(packaging);
+  publish_observers.add(thumbnail_maker);
+  publish_observers.add(restream_observer);
   ingest::PublishContext publish_context{registry, authorizer, publish_observers, metrics};
   auto per_shard = [&](uint32_t total) { return std::max<uint32_t>(1, total / static_cast<uint32_t>(shard_count)); };
   for (const auto* endpoint : {&*http_endpoint, &*rtmp_endpoint}) {
@@ -128,10 +178,21 @@ int serve(const Config& config) {
   ingest::SrtListenerOptions srt_options;
   srt_options.endpoint = asio::ip::udp::endpoint(srt_endpoint->address(), srt_endpoint->port());
   srt_options.passphrase = config.srt.passphrase;
+  srt_options.stream_passphrases = config.srt.passphrases;
   srt_options.pbkeylen = static_cast<int>(config.srt.pbkeylen);
   srt_options.latency_ms = static_cast<int>(config.srt.latency_ms);
   srt_options.max_connections = config.srt.max_connections;
   ingest::SrtListener srt_listener(shards, srt_options, publish_context);
+  // SRT viewers (m=request on the same port) are egress sessions on a shard.
+  egress::SrtPlayMetrics srt_play_metrics(metrics);
+  srt_listener.set_player_factory([&srt_play_metrics, queue = config.stream.subscriber_queue_frames](
+                                      ingest::SrtPlayerRequest request) {
+    auto session = std::make_shared<egress::SrtPlaySession>(
+        request.shard, request.socket, request.id, std::move(request.stream), egress::SrtPlayOptions{queue},
+        srt_play_metrics, std::move(request.close_socket));
+    return ingest::SrtPlayerHooks{[session] { session->start(); },
+                                  [session](std::string reason) { session->on_socket_closed(reason); }};
+  });
   if (base::Status status = srt_listener.start(); !status) {
     spdlog::critical("config key 'srt.listen' ({}): {}", config.srt.listen, status.error().message);
     return 1;

@@ -109,7 +109,9 @@ void add_web_routes(http::Router& router, const router::StreamRegistry& registry
       json::array cues;
       for (const auto& cue : stream->status().cues()) cues.push_back(describe_cue(cue));
       o["cues"] = std::move(cues);
-      o["playback"] = {{"hls", "/live/" + stream->name() + "/index.m3u8"}, {"watch", "/watch/" + stream->name()}};
+      o["playback"] = {{"hls", "/live/" + stream->name() + "/index.m3u8"},
+                       {"watch", "/watch/" + stream->name()},
+                       {"thumbnail", "/live/" + stream->name() + "/thumbnail.jpg"}};
       streams.push_back(std::move(o));
     }
     co_return http::json_response(http::Status::ok, json::serialize(json::object{{"streams", std::move(streams)}}));

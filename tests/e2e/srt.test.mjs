@@ -93,6 +93,13 @@ for (const bframes of [false, true]) {
     assert.ok(metricValue(live, 'vela_srt_session_received_bytes', `stream="${name}"`) > 0, 'per-stream received bytes');
     assert.ok(metricValue(live, 'vela_srt_receive_rate_kbps', `stream="${name}"`) >= 0, 'per-stream receive rate');
     assert.notEqual(metricValue(live, 'vela_srt_rtt_microseconds', `stream="${name}"`), undefined, 'per-stream RTT');
+    // ... and in the stream API, with the publisher's address.
+    const listed = JSON.parse((await vela.request('/api/v1/streams')).text()).streams.find((s) => s.name === name);
+    assert.equal(listed?.ingest?.protocol, 'srt', JSON.stringify(listed?.ingest));
+    assert.match(listed.ingest.remote, /^127\.0\.0\.1:\d+$/);
+    assert.ok(listed.ingest.transport?.received_bytes > 0, `transport stats: ${JSON.stringify(listed.ingest.transport)}`);
+    assert.equal(typeof listed.ingest.transport.rtt_us, 'number');
+    assert.deepEqual(listed.cues, [], 'no SCTE-35 cues in this feed');
 
     // The publisher leaves: the stream ends and its gauges drop to zero.
     const stopped = await pub.stop();
@@ -113,7 +120,7 @@ e2eTest('SRT access-control stream id, refusals, and a second publisher of a liv
   // Refused in the handshake: ffmpeg fails to connect and exits non-zero.
   for (const [label, id] of [
     ['same name again', 'publish:live/acdemo'],
-    ['playback request', '#!::r=live/acdemo,m=request'],
+    ['playback of a stream that is not live', '#!::r=live/nosuch,m=request'],
     ['malformed id', '#!::m=publish'],
   ]) {
     const refused = await publishSrt(h, srtUrl(vela, id), { maxSeconds: 5, name: `ffmpeg-${label.replaceAll(' ', '-')}` });
@@ -121,7 +128,7 @@ e2eTest('SRT access-control stream id, refusals, and a second publisher of a liv
     assert.ok(result && result.code !== 0, `${label}: ffmpeg exits non-zero (${JSON.stringify(result)})`);
   }
   const metrics = await metricsText(vela);
-  for (const reason of ['conflict', 'bad_mode', 'bad_stream_id']) {
+  for (const reason of ['conflict', 'not_found', 'bad_stream_id']) {
     assert.ok(metricValue(metrics, 'vela_srt_refused_total', `reason="${reason}"`) >= 1, `refusal counted: ${reason}`);
   }
   assert.ok(pub.running, 'the live publisher is undisturbed');
@@ -130,9 +137,21 @@ e2eTest('SRT access-control stream id, refusals, and a second publisher of a liv
   await vela.stopCleanly();
 });
 
-e2eTest('SRT with srt.passphrase: the right passphrase publishes, a wrong or missing one is refused', { timeout: 90000 }, async (t, h) => {
+e2eTest('SRT with srt.passphrase: the right passphrase publishes, a wrong or missing one is refused', { timeout: 120000 }, async (t, h) => {
   const passphrase = 'vela-e2e-passphrase';
-  const vela = await startVela(h, { set: { 'srt.passphrase': passphrase, 'srt.pbkeylen': 32 } });
+  const ownPassphrase = 'only-for-the-vip-stream';
+  const vela = await startVela(h, {
+    set: { 'srt.passphrase': passphrase, 'srt.pbkeylen': 32, 'srt.passphrases.vip': ownPassphrase },
+  });
+
+  // A stream with a passphrase of its own (keys mode hands these out per stream): the
+  // server-wide passphrase does not open it, its own does.
+  const shared = await publishSrt(h, srtUrl(vela, 'publish:live/vip', { passphrase }), { maxSeconds: 5, name: 'ffmpeg-vip-shared' });
+  const sharedResult = await shared.proc.waitExit(20000);
+  assert.ok(sharedResult && sharedResult.code !== 0, `server-wide passphrase on a stream with its own: refused (${JSON.stringify(sharedResult)})`);
+  const vip = await publishSrt(h, srtUrl(vela, 'publish:live/vip', { passphrase: ownPassphrase }), { name: 'ffmpeg-vip' });
+  await waitForStream(vela, 'vip', { timeoutMs: 30000 });
+  await vip.stop();
 
   for (const [label, given] of [['wrong passphrase', 'not-the-passphrase'], ['no passphrase', undefined]]) {
     const refused = await publishSrt(h, srtUrl(vela, `publish:live/locked`, { passphrase: given }), { maxSeconds: 5, name: `ffmpeg-${label.replaceAll(' ', '-')}` });

@@ -1,9 +1,11 @@
 #pragma once
 // The SRT stream id a caller sends in its handshake (SRTO_STREAMID), parsed into what it
 // asks for. Three forms are understood:
-//   publish:live/{key}            Vela's short form ("request:live/{key}" to play)
+//   publish:live/{key}            Vela's short form; "request:live/{name}" or
+//                                 "play:live/{name}" to play a live stream
 //   #!::r=live/{key},m=publish    SRT access-control syntax: comma-separated key=value
-//                                 (r resource, m mode, u user, s session, h host, t type)
+//                                 (r resource, m mode, u user, s session, h host, t type);
+//                                 m=request (the default when m is absent) or m=play plays
 //   {key}                         a bare key: publish {key} on application "live"
 // Pure: no sockets, no libsrt. Never throws; a malformed id is an error value that says
 // what is wrong, suitable for logging and for a rejection reason.

@@ -29,7 +29,20 @@ TEST(SrtStreamId, ShortPublishForm) {
 
 TEST(SrtStreamId, ShortRequestForm) {
   EXPECT_EQ(ok("request:live/demo").mode, StreamMode::request);
-  EXPECT_EQ(ok("play:live/demo").mode, StreamMode::request);
+  StreamId play = ok("play:live/demo");
+  EXPECT_EQ(play.mode, StreamMode::request);
+  EXPECT_EQ(play.app, "live");
+  EXPECT_EQ(play.key, "demo");
+  EXPECT_EQ(ok("play:demo").key, "demo");
+}
+
+TEST(SrtStreamId, AccessControlRequestForms) {
+  StreamId id = ok("#!::r=live/demo,m=request");
+  EXPECT_EQ(id.mode, StreamMode::request);
+  EXPECT_EQ(id.app, "live");
+  EXPECT_EQ(id.key, "demo");
+  EXPECT_EQ(ok("#!::m=play,r=live/demo").mode, StreamMode::request);
+  EXPECT_EQ(ok("#!::r=live/demo,m=request,u=viewer").user, "viewer");
 }
 
 TEST(SrtStreamId, ShortFormWithoutAppUsesLive) {

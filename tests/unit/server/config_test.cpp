@@ -72,6 +72,17 @@ TEST(Config, SrtKeysAreSetAndValidated) {
   EXPECT_NE(bad_keylen.error().message.find("16, 24, 32"), std::string::npos);
 }
 
+TEST(Config, PerStreamSrtPassphrases) {
+  auto c = load_config("", {"srt.passphrases.show=show-secret-1", "srt.passphrases.news=\"news secret 2\""});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->srt.passphrases.at("show"), "show-secret-1");
+  EXPECT_EQ(c->srt.passphrases.at("news"), "news secret 2");
+  auto short_one = load_config("", {"srt.passphrases.show=short"});
+  ASSERT_FALSE(short_one.ok());
+  EXPECT_NE(short_one.error().message.find("'show'"), std::string::npos) << short_one.error().message;
+  EXPECT_FALSE(load_config("", {"srt.passphrases=\"not a table\""}).ok());
+}
+
 TEST(Config, ReadsFileAndReportsItsErrors) {
   auto dir = std::filesystem::temp_directory_path() / "vela_config_test";
   std::filesystem::create_directories(dir);
@@ -105,6 +116,47 @@ TEST(Config, ShippedDefaultFileLoadsAndEqualsBuiltInDefaults) {
   EXPECT_EQ(shipped->srt.pbkeylen, defaults->srt.pbkeylen);
   EXPECT_EQ(shipped->srt.latency_ms, defaults->srt.latency_ms);
   EXPECT_EQ(shipped->srt.max_connections, defaults->srt.max_connections);
+  EXPECT_DOUBLE_EQ(shipped->thumbnails.interval_s, defaults->thumbnails.interval_s);
+  EXPECT_EQ(shipped->thumbnails.width, defaults->thumbnails.width);
+  EXPECT_DOUBLE_EQ(shipped->restream.backoff_min_s, defaults->restream.backoff_min_s);
+  EXPECT_DOUBLE_EQ(shipped->restream.backoff_max_s, defaults->restream.backoff_max_s);
+  EXPECT_EQ(shipped->restream.max_per_stream, defaults->restream.max_per_stream);
+  EXPECT_TRUE(shipped->restream.destinations.empty());
+}
+
+TEST(Config, ThumbnailKeys) {
+  auto defaults = load_config("", {});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_DOUBLE_EQ(defaults->thumbnails.interval_s, 5);
+  EXPECT_EQ(defaults->thumbnails.width, 320u);
+  auto c = load_config("", {"thumbnails.interval_s=1", "thumbnails.width=640"});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_DOUBLE_EQ(c->thumbnails.interval_s, 1);
+  EXPECT_EQ(c->thumbnails.width, 640u);
+  EXPECT_TRUE(load_config("", {"thumbnails.interval_s=0"}).ok());  // off
+  auto bad = load_config("", {"thumbnails.width=0"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("thumbnails.width"), std::string::npos);
+  EXPECT_FALSE(load_config("", {"thumbnails.interval_s=-1"}).ok());
+}
+
+TEST(Config, RestreamKeys) {
+  auto c = load_config("", {R"(restream.destinations.demo=["rtmp://127.0.0.1:1936/live/demo", "rtmp://h/app/k"])",
+                            "restream.destinations.other=[]", "restream.backoff_min_s=0.5",
+                            "restream.backoff_max_s=10", "restream.max_per_stream=2"});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->restream.destinations.at("demo"),
+            (std::vector<std::string>{"rtmp://127.0.0.1:1936/live/demo", "rtmp://h/app/k"}));
+  EXPECT_TRUE(c->restream.destinations.at("other").empty());
+  EXPECT_DOUBLE_EQ(c->restream.backoff_min_s, 0.5);
+  EXPECT_DOUBLE_EQ(c->restream.backoff_max_s, 10);
+  EXPECT_EQ(c->restream.max_per_stream, 2u);
+  auto bad = load_config("", {"restream.destinations.demo=[1]"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("restream.destinations"), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("'demo'"), std::string::npos) << bad.error().message;
+  EXPECT_FALSE(load_config("", {"restream.destinations=3"}).ok());
+  EXPECT_FALSE(load_config("", {"restream.max_per_stream=0"}).ok());
 }
 
 }  // namespace vela::server
