@@ -14,6 +14,11 @@ enum class Codec { h264, aac };
 // Per-track timescales fixed at ingest (see ARCHITECTURE.md, "timestamps").
 constexpr int64_t kVideoTimescale = 90'000;
 
+// Tracks the server derives from the source (transcoded renditions) have ids from here on;
+// the source's own tracks (ingest) stay below.
+constexpr uint32_t kFirstDerivedTrackId = 1000;
+inline bool is_derived_track(uint32_t track_id) { return track_id >= kFirstDerivedTrackId; }
+
 struct TrackInfo {
   uint32_t id = 0;            // unique within the stream
   MediaKind kind = MediaKind::video;
@@ -31,6 +36,8 @@ struct TrackInfo {
   uint32_t channels = 0;
   // nominal bitrate in bits/s, 0 when unknown
   uint32_t bitrate = 0;
+  // Derived tracks: the ladder rung they render ("720p"); empty for the source's tracks.
+  std::string rendition;
 };
 
 }  // namespace vela::media

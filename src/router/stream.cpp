@@ -34,6 +34,14 @@ void Stream::set_tracks(std::vector<media::TrackInfo> tracks) {
   }
 }
 
+void Stream::set_derived_tracks(std::vector<media::TrackInfo> tracks) {
+  for (size_t s = 0; s < shards_.size(); ++s) {
+    auto apply = [self = shared_from_this(), s, tracks] { self->slots_[s].derived_tracks = tracks; };
+    if (s == home_shard_) apply();
+    else shards_.at(s).post(std::move(apply));
+  }
+}
+
 bool Stream::advance(Slot& slot, const media::MediaFrame& frame) {
   for (auto& [track, dts] : slot.last_dts) {
     if (track != frame.track_id) continue;
@@ -91,9 +99,9 @@ void Stream::end() {
 }
 
 std::shared_ptr<Subscription> Stream::subscribe(size_t shard, size_t capacity,
-                                                std::function<void()> on_ready) {
+                                                std::function<void()> on_ready, bool with_derived) {
   Slot& slot = slots_[shard];
-  auto sub = std::make_shared<Subscription>(capacity, video_track_of(slot.tracks), std::move(on_ready));
+  auto sub = std::make_shared<Subscription>(capacity, video_track_of(slot.tracks), std::move(on_ready), with_derived);
   slot.subscriptions.push_back(sub);
   if (slot.ended) {
     sub->end();

@@ -34,20 +34,28 @@ class Stream : public std::enable_shared_from_this<Stream> {
 
   // Home shard: the publisher's side.
   void set_tracks(std::vector<media::TrackInfo> tracks);
+  // Home shard: the tracks the server derives from the source (transcoded renditions, ids
+  // from media::kFirstDerivedTrackId); their frames go through publish() like the source's.
+  void set_derived_tracks(std::vector<media::TrackInfo> tracks);
   void publish(const media::FramePtr& frame);
   void end();
 
   // Shard `shard`, on that shard: a new subscription that starts at the most recent
   // keyframe (the cached GOP). unsubscribe() when done.
-  std::shared_ptr<Subscription> subscribe(size_t shard, size_t capacity, std::function<void()> on_ready);
+  // with_derived: the subscription also receives derived tracks' frames.
+  std::shared_ptr<Subscription> subscribe(size_t shard, size_t capacity, std::function<void()> on_ready,
+                                          bool with_derived = false);
   void unsubscribe(size_t shard, const std::shared_ptr<Subscription>& subscription);
   // Shard `shard`: that shard's copy of the tracks (empty before the publisher set them).
   const std::vector<media::TrackInfo>& tracks(size_t shard) const { return slots_[shard].tracks; }
+  // Shard `shard`: that shard's copy of the derived tracks (empty without transcoding).
+  const std::vector<media::TrackInfo>& derived_tracks(size_t shard) const { return slots_[shard].derived_tracks; }
   bool ended(size_t shard) const { return slots_[shard].ended; }
 
  private:
   struct Slot {
     std::vector<media::TrackInfo> tracks;
+    std::vector<media::TrackInfo> derived_tracks;
     std::vector<std::shared_ptr<Subscription>> subscriptions;
     std::vector<media::FramePtr> gop;  // frames since the last keyframe, for new subscribers
     std::vector<std::pair<uint32_t, int64_t>> last_dts;  // per track: newest frame delivered

@@ -1,10 +1,12 @@
 #include "router/subscription.hpp"
 
+#include "media/track_info.hpp"
+
 namespace vela::router {
 
 Subscription::Subscription(size_t capacity, std::optional<uint32_t> video_track,
-                           std::function<void()> on_ready)
-    : capacity_(capacity), video_track_(video_track), on_ready_(std::move(on_ready)) {}
+                           std::function<void()> on_ready, bool with_derived)
+    : capacity_(capacity), video_track_(video_track), on_ready_(std::move(on_ready)), with_derived_(with_derived) {}
 
 media::FramePtr Subscription::pop() {
   if (queue_.empty()) return nullptr;
@@ -19,7 +21,7 @@ bool Subscription::is_resume_point(const media::MediaFrame& frame) const {
 }
 
 void Subscription::push(const media::FramePtr& frame) {
-  if (ended_) return;
+  if (ended_ || (!with_derived_ && media::is_derived_track(frame->track_id))) return;
   if (queue_.size() >= capacity_) {
     dropped_ += queue_.size();
     queue_.clear();

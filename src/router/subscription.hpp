@@ -15,8 +15,10 @@ class Subscription {
  public:
   // capacity: most frames held; video_track: the track whose keyframes are resume points
   // (none for audio-only streams: every frame is one). on_ready runs after frames arrive
-  // or the stream ends, on the subscriber's shard.
-  Subscription(size_t capacity, std::optional<uint32_t> video_track, std::function<void()> on_ready);
+  // or the stream ends, on the subscriber's shard. with_derived: also receive the frames of
+  // derived tracks (transcoded renditions); without, only the source's own tracks arrive.
+  Subscription(size_t capacity, std::optional<uint32_t> video_track, std::function<void()> on_ready,
+               bool with_derived = false);
 
   // All methods: the subscriber's shard only.
   media::FramePtr pop();  // nullptr when empty
@@ -37,6 +39,7 @@ class Subscription {
   size_t capacity_;
   std::optional<uint32_t> video_track_;
   std::function<void()> on_ready_;
+  bool with_derived_;
   bool skipping_ = true;  // a new subscriber starts at a keyframe too
   bool ended_ = false;
   uint64_t dropped_ = 0;

@@ -106,3 +106,45 @@ TEST(Stream, FansOutAcrossShardsOncePerShardWithGopStart) {
 
 }  // namespace
 }  // namespace vela::router
+
+namespace vela::router {
+namespace {
+
+TEST(Subscription, DerivedTracksOnlyWhenAskedFor) {
+  std::vector<uint32_t> plain_tracks, all_tracks;
+  Subscription plain(16, 1, nullptr);
+  Subscription all(16, 1, nullptr, /*with_derived=*/true);
+  for (auto* s : {&plain, &all}) {
+    s->push(frame(1, 0, true));
+    s->push(frame(media::kFirstDerivedTrackId, 0, true));
+    s->push(frame(2, 10, true));
+  }
+  while (auto f = plain.pop()) plain_tracks.push_back(f->track_id);
+  while (auto f = all.pop()) all_tracks.push_back(f->track_id);
+  EXPECT_EQ(plain_tracks, (std::vector<uint32_t>{1, 2}));
+  EXPECT_EQ(all_tracks, (std::vector<uint32_t>{1, media::kFirstDerivedTrackId, 2}));
+  EXPECT_EQ(plain.dropped(), 0u) << "filtered frames are not losses";
+}
+
+TEST(Stream, DerivedTracksReachEveryShardBesideTheSourceTracks) {
+  runtime::ShardSet shards(2);
+  shards.start();
+  auto stream = std::make_shared<Stream>("s", shards, 0, StreamOptions{});
+  media::TrackInfo rendition;
+  rendition.id = media::kFirstDerivedTrackId;
+  rendition.rendition = "360p";
+  on_shard(shards, 0, [&] {
+    stream->set_tracks(av_tracks());
+    stream->set_derived_tracks({rendition});
+  });
+  on_shard(shards, 1, [&] {
+    ASSERT_EQ(stream->tracks(1).size(), 2u);
+    ASSERT_EQ(stream->derived_tracks(1).size(), 1u);
+    EXPECT_EQ(stream->derived_tracks(1)[0].rendition, "360p");
+  });
+  shards.abort();
+  shards.join();
+}
+
+}  // namespace
+}  // namespace vela::router
