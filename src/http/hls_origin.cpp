@@ -75,16 +75,19 @@ asio::awaitable<Response> HlsOrigin::serve(const std::string& name, const packag
     auto state = directory.find(name);
     if (!state) co_return error_response(Status::not_found, "unknown stream");
     if (ref.kind == ObjectKind::multivariant) {
-      co_return ok_response(ref.kind, false, {state->multivariant()});
+      base::Buffer multivariant = state->multivariant();
+      if (multivariant.empty()) co_return error_response(Status::not_found, "no rendition yet");
+      co_return ok_response(ref.kind, false, {std::move(multivariant)});
     }
-    const auto& timeline = state->timeline;
-    if (ref.rendition != timeline.config().rendition) co_return error_response(Status::not_found, "unknown rendition");
+    packager::HlsRendition* rendition = state->find(ref.rendition);
+    if (!rendition) co_return error_response(Status::not_found, "unknown rendition");
+    const auto& timeline = rendition->timeline;
     Resolution resolution = is_playlist ? packager::resolve_playlist(timeline, directives)
                                         : packager::resolve_media(timeline, ref);
     if (resolution == Resolution::ready) {
       if (is_playlist) {
         bool delta = packager::wants_delta_update(timeline, directives);
-        co_return ok_response(ref.kind, directives.msn.has_value(), {state->playlist(delta)});
+        co_return ok_response(ref.kind, directives.msn.has_value(), {state->playlist(*rendition, delta)});
       }
       auto data = timeline.object_data(ref);
       if (!data) co_return error_response(Status::not_found, "not found");

@@ -1,6 +1,6 @@
 #pragma once
-// Serves /live/{name}/...: the multivariant and media playlists and the init segments,
-// segments and parts, from the request's own shard's HlsShardDirectory. Blocking playlist
+// Serves /live/{name}/...: the multivariant and every rendition's media playlists, init
+// segments, segments and parts ({rendition}.m3u8, {rendition}/...), from the request's own shard's HlsShardDirectory. Blocking playlist
 // reloads and preload-hint requests park on the stream's ChangeSignal until the object
 // exists, the stream ends, or the wait limit passes. Media bodies are the stored Buffers.
 #include <boost/asio/awaitable.hpp>

@@ -114,28 +114,37 @@ void CmafSegmenter::push_driver(const FramePtr& frame) {
   bool backwards = in_segment_ && frame->dts < last_driver_dts_;
   if (frame->discontinuity || backwards) on_discontinuity(true);
   bool keyframe = frame->keyframe || !driver_.video;
+  const bool planned_mode = static_cast<bool>(options_.planned_msn);
+  std::optional<uint64_t> planned = keyframe && planned_mode ? plan_for(frame) : std::nullopt;
   if (!in_segment_) {
-    if (!keyframe) {
+    if (!keyframe || (planned_mode && !planned)) {
       ++stats_.dropped_frames;
       return;
     }
+    if (planned) msn_ = *planned;
     start_segment(frame);
     return;
   }
-  int64_t duration = frame->dts - last_driver_dts_;
+  // A plan that skips numbers: this rendition missed frames, so its part ends with its
+  // last frame rather than stretching over the hole, which counts as no frame's duration.
+  const bool skipped = planned && *planned > msn_ + 1;
+  const int64_t held_video_end = last_driver_dts_ + last_driver_duration_;
+  int64_t duration = skipped ? 0 : frame->dts - last_driver_dts_;
   last_driver_dts_ = frame->dts;
   if (duration > 0) last_driver_duration_ = duration;
   max_duration_in_part_ = std::max(max_duration_in_part_, duration);
 
-  bool segment_cut = keyframe && frame->dts - segment_start_ >= segment_target_;
+  bool segment_cut = planned_mode ? planned.has_value()
+                                  : keyframe && frame->dts - segment_start_ >= segment_target_;
   // Adding this frame would make the part end past the target; its own duration is not
   // known yet, so assume the longest one seen lately (timestamp jitter).
   int64_t expected = std::max(max_duration_in_part_, max_duration_last_part_);
   bool part_cut = !part_frames_.empty() && frame->dts + expected - part_start_ > part_target_;
-  if (segment_cut || part_cut) close_part(frame->dts, false);
+  if (segment_cut || part_cut) close_part(skipped ? held_video_end : frame->dts, false);
   if (segment_cut) {
     driver_flag_owed_ = follower_flag_owed_ = false;
     end_segment();
+    if (planned) msn_ = *planned;
     start_segment(frame);
     return;
   }
@@ -175,7 +184,16 @@ void CmafSegmenter::drop_pending_audio() {
   pending_audio_.clear();
 }
 
+std::optional<uint64_t> CmafSegmenter::plan_for(const FramePtr& keyframe) const {
+  std::optional<uint64_t> msn = options_.planned_msn(keyframe->pts());
+  if (!msn || (stats_.segments == 0 && !in_segment_)) return msn;
+  // Numbers only grow: inside a segment msn_ is its number, between segments the next one.
+  uint64_t lowest = in_segment_ ? msn_ + 1 : msn_;
+  return *msn >= lowest ? msn : std::nullopt;
+}
+
 void CmafSegmenter::start_segment(const FramePtr& first) {
+  if (sink_.on_segment_start) sink_.on_segment_start(msn_, first->pts());
   in_segment_ = true;
   segment_discontinuity_ = next_discontinuity_;
   next_discontinuity_ = false;

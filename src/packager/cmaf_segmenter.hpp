@@ -22,6 +22,10 @@
 // - A discontinuity (frame.discontinuity, or video dts going backwards) ends the segment
 //   there, with all audio received before it, and marks the next segment. The other
 //   track's matching flag, if it arrives within the next segment, is the same jump.
+// - Following a plan (options.planned_msn set; a derived rendition following the source's
+//   cuts): a segment starts exactly at the video keyframes the plan names, with the plan's
+//   msn (which may skip numbers when keyframes were missed), and nowhere else; the segment
+//   target plays no part. Video before the first planned keyframe is dropped.
 // - Video before the first keyframe (and after a discontinuity, until the next keyframe) is
 //   dropped; so is audio before that keyframe.
 // - Memory is bounded: a part holding more than max_part_frames frames or max_part_bytes
@@ -52,11 +56,17 @@ struct CmafSegmenterOptions {
   uint64_t first_msn = 0;            // media sequence number of the first segment
   size_t max_part_frames = 1000;     // audio + video frames held before a forced cut
   size_t max_part_bytes = 32 << 20;  // payload bytes held before a forced cut
+  // Unset: the segmenter cuts by segment_target_s and numbers segments from first_msn. Set:
+  // called with each video keyframe's pts; a value starts a segment there with that msn
+  // (ignored unless above the current segment's), nullopt continues the segment.
+  std::function<std::optional<uint64_t>(int64_t pts)> planned_msn = nullptr;
 };
 
 struct CmafSink {
   std::function<void(const CmafPart&)> on_part;
   std::function<void(const CmafSegmentEnd&)> on_segment_end;
+  // A segment starts at a keyframe with presentation time `pts` (before its first part).
+  std::function<void(uint64_t msn, int64_t pts)> on_segment_start = nullptr;
 };
 
 struct CmafSegmenterStats {
@@ -106,6 +116,8 @@ class CmafSegmenter {
   // A timestamp jump seen on the driver (or follower) track.
   void on_discontinuity(bool from_driver);
   void drop_pending_audio();
+  // Whether `keyframe` starts a segment, and which msn it gets (planned mode).
+  std::optional<uint64_t> plan_for(const media::FramePtr& keyframe) const;
   void start_segment(const media::FramePtr& first);
   void end_segment();
   // Emits the current part, ending at `cut` (driver clock). With take_all every pending

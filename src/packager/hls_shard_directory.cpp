@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include "packager/hls_playlist.hpp"
 
 namespace vela::packager {
@@ -12,12 +15,25 @@ base::Buffer adopt_text(std::string text) {
 }
 }  // namespace
 
-base::Buffer HlsStreamState::playlist(bool delta_update) {
-  Cached& cache = playlist_cache_[delta_update ? 1 : 0];
+HlsRendition* HlsStreamState::find(std::string_view rendition) const {
+  for (const auto& r : renditions) {
+    if (r->timeline.config().rendition == rendition) return r.get();
+  }
+  return nullptr;
+}
+
+base::Buffer HlsStreamState::playlist(const HlsRendition& rendition, bool delta_update) {
+  Cached& cache = playlist_cache_[rendition.timeline.config().rendition][delta_update ? 1 : 0];
   if (cache.version != version) {
     MediaPlaylistOptions options;
     options.delta_update = delta_update;
-    cache.bytes = adopt_text(render_media_playlist(timeline, options));
+    for (size_t i = 0; i < renditions.size(); ++i) {
+      const HlsRendition& other = *renditions[i];
+      if (&other == &rendition || !other.listed(i == 0)) continue;
+      if (auto report = make_rendition_report(other.timeline))
+        options.rendition_reports.push_back(*report);
+    }
+    cache.bytes = adopt_text(render_media_playlist(rendition.timeline, options));
     cache.version = version;
   }
   return cache.bytes;
@@ -25,7 +41,17 @@ base::Buffer HlsStreamState::playlist(bool delta_update) {
 
 base::Buffer HlsStreamState::multivariant() {
   if (multivariant_cache_.version != version) {
-    multivariant_cache_.bytes = adopt_text(render_multivariant({rendition}));
+    std::vector<RenditionInfo> listed;
+    for (size_t i = 0; i < renditions.size(); ++i) {
+      if (renditions[i]->listed(i == 0)) listed.push_back(renditions[i]->info);
+    }
+    bool source_listed = !renditions.empty() && renditions[0]->listed(true);
+    std::stable_sort(listed.begin() + (source_listed ? 1 : 0), listed.end(),
+                     [](const RenditionInfo& a, const RenditionInfo& b) {
+                       return std::tie(a.height, a.bandwidth) > std::tie(b.height, b.bandwidth);
+                     });
+    multivariant_cache_.bytes =
+        listed.empty() ? base::Buffer{} : adopt_text(render_multivariant(listed));
     multivariant_cache_.version = version;
   }
   return multivariant_cache_.bytes;
@@ -36,31 +62,46 @@ std::shared_ptr<HlsStreamState> HlsShardDirectory::find(const std::string& name)
   return it == streams_.end() ? nullptr : it->second;
 }
 
-void HlsShardDirectory::apply(const std::string& name, uint64_t generation, const HlsEvent& event) {
-  if (const auto* begin = std::get_if<HlsBegin>(&event)) {
+void HlsShardDirectory::apply(const std::string& name, uint64_t generation,
+                              const std::string& rendition, const HlsEvent& event) {
+  if (std::holds_alternative<HlsBegin>(event)) {
     auto old = find(name);
-    auto state = std::make_shared<HlsStreamState>(generation, begin->config, begin->rendition);
-    streams_[name] = state;
+    streams_[name] = std::make_shared<HlsStreamState>(generation);
     if (old) old->changed.notify_all();  // its waiters re-resolve against the new state
     return;
   }
   auto state = find(name);
   if (!state || state->generation != generation) return;
-  base::Status status;
-  if (const auto* init = std::get_if<HlsInit>(&event)) {
-    status = state->timeline.set_init(init->data);
-  } else if (const auto* part = std::get_if<CmafPart>(&event)) {
-    status = state->timeline.add_part(*part);
-  } else if (const auto* end = std::get_if<CmafSegmentEnd>(&event)) {
-    status = state->timeline.end_segment(*end);
-  } else if (const auto* update = std::get_if<HlsRenditionUpdate>(&event)) {
-    state->rendition = update->rendition;
-  } else if (std::holds_alternative<HlsEnd>(event)) {
-    state->timeline.end_stream();
-    schedule_removal(name, generation);
+  if (const auto* begin = std::get_if<HlsRenditionBegin>(&event)) {
+    auto fresh = std::make_unique<HlsRendition>(begin->config, begin->rendition);
+    if (HlsRendition* existing = state->find(begin->config.rendition)) {
+      *existing = std::move(*fresh);
+    } else {
+      state->renditions.push_back(std::move(fresh));
+    }
+  } else if (HlsRendition* target = state->find(rendition)) {
+    base::Status status;
+    if (const auto* init = std::get_if<HlsInit>(&event)) {
+      status = target->timeline.set_init(init->data);
+    } else if (const auto* part = std::get_if<CmafPart>(&event)) {
+      status = target->timeline.add_part(*part);
+    } else if (const auto* end = std::get_if<CmafSegmentEnd>(&event)) {
+      status = target->timeline.end_segment(*end);
+    } else if (const auto* update = std::get_if<HlsRenditionUpdate>(&event)) {
+      target->info = update->rendition;
+    } else if (std::holds_alternative<HlsEnd>(event)) {
+      target->timeline.end_stream();
+      bool all_ended = std::all_of(state->renditions.begin(), state->renditions.end(),
+                                   [](const auto& r) { return r->timeline.ended(); });
+      if (all_ended) schedule_removal(name, generation);
+    }
+    if (!status) {
+      spdlog::error("hls stream={} rendition={} timeline rejected an event: {}", name, rendition,
+                    status.error().message);
+    }
+  } else {
+    return;
   }
-  if (!status)
-    spdlog::error("hls stream={} timeline rejected an event: {}", name, status.error().message);
   ++state->version;
   state->changed.notify_all();
 }

@@ -4,12 +4,14 @@
 // applies it to its own LiveTimeline and wakes its own parked requests. Viewers' requests
 // are answered from their own shard's copy: no locks, and work per part is once per shard,
 // not once per viewer. Shard-local: every method on the owning shard's thread.
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <variant>
 #include <vector>
@@ -22,19 +24,35 @@
 
 namespace vela::packager {
 
-// One stream's replicated state on one shard.
+// One rendition of a stream on one shard: its timeline and what the multivariant says of it.
+struct HlsRendition {
+  HlsRendition(LiveTimelineConfig config, RenditionInfo info)
+      : timeline(std::move(config)), info(std::move(info)) {}
+
+  LiveTimeline timeline;
+  RenditionInfo info;
+  // Listed in the multivariant and reported to the other renditions: the source from its
+  // start (players may wait on it for the first part), a derived rendition once it has
+  // media; none once its playlist has ended.
+  bool listed(bool source) const { return !timeline.ended() && (source || timeline.has_media()); }
+};
+
+// One stream's replicated state on one shard. renditions[0] is the source rendition (the
+// first one begun); the others are derived (transcoded) ones, in the order they began.
 struct HlsStreamState {
-  HlsStreamState(uint64_t generation, LiveTimelineConfig config, RenditionInfo rendition)
-      : generation(generation), timeline(std::move(config)), rendition(std::move(rendition)) {}
+  explicit HlsStreamState(uint64_t generation) : generation(generation) {}
 
   uint64_t generation;  // which publish session this state belongs to
-  LiveTimeline timeline;
-  RenditionInfo rendition;
+  std::vector<std::unique_ptr<HlsRendition>> renditions;
   runtime::ChangeSignal changed;  // parked requests of this stream on this shard
   uint64_t version = 0;           // bumped on every change; keys the render caches
 
-  // Rendered once per change and shared by every viewer asking for the same thing.
-  base::Buffer playlist(bool delta_update);
+  HlsRendition* find(std::string_view rendition) const;
+  // Rendered once per change and shared by every viewer asking for the same thing. A media
+  // playlist reports every other listed rendition (EXT-X-RENDITION-REPORT); the multivariant
+  // lists the listed renditions, the source first, then by picture height and bandwidth, highest
+  // first. Empty before any rendition began.
+  base::Buffer playlist(const HlsRendition& rendition, bool delta_update);
   base::Buffer multivariant();
 
  private:
@@ -42,11 +60,16 @@ struct HlsStreamState {
     uint64_t version = UINT64_MAX;
     base::Buffer bytes;
   };
-  Cached playlist_cache_[2];
+  // Per rendition name: [plain, delta update].
+  std::unordered_map<std::string, std::array<Cached, 2>> playlist_cache_;
   Cached multivariant_cache_;
 };
 
-struct HlsBegin {
+// A publish session starts: replaces any older state of the stream's name.
+struct HlsBegin {};
+// A rendition (config.rendition) starts, or starts over with a fresh timeline (its numbers
+// jumped, or it comes back after it ended).
+struct HlsRenditionBegin {
   LiveTimelineConfig config;
   RenditionInfo rendition;
 };
@@ -56,9 +79,11 @@ struct HlsInit {
 struct HlsRenditionUpdate {
   RenditionInfo rendition;
 };
+// The rendition's playlist ends (EXT-X-ENDLIST). Once every rendition has ended the stream
+// is removed after the retention time.
 struct HlsEnd {};
-using HlsEvent =
-    std::variant<HlsBegin, HlsInit, CmafPart, CmafSegmentEnd, HlsRenditionUpdate, HlsEnd>;
+using HlsEvent = std::variant<HlsBegin, HlsRenditionBegin, HlsInit, CmafPart, CmafSegmentEnd,
+                              HlsRenditionUpdate, HlsEnd>;
 
 class HlsShardDirectory {
  public:
@@ -67,9 +92,12 @@ class HlsShardDirectory {
       : io_(io), ended_retention_(ended_retention) {}
 
   std::shared_ptr<HlsStreamState> find(const std::string& name) const;
-  // Applies one event of publish session `generation` of stream `name`. HlsBegin replaces
-  // any older state of that name; events of other generations are ignored.
-  void apply(const std::string& name, uint64_t generation, const HlsEvent& event);
+  // Applies one event of publish session `generation` of stream `name` to its rendition
+  // `rendition` (unused by HlsBegin, and by HlsRenditionBegin, which names its own). HlsBegin
+  // replaces any older state of that name; events of other generations, and of renditions
+  // that have not begun, are ignored.
+  void apply(const std::string& name, uint64_t generation, const std::string& rendition,
+             const HlsEvent& event);
   size_t size() const { return streams_.size(); }
 
  private:

@@ -1,12 +1,22 @@
 #pragma once
-// Packages one live stream into LL-HLS: subscribes to the stream on its home shard, runs
-// the CMAF segmenter once (not per viewer), and posts every init, part and segment end
-// once to each shard's HlsShardDirectory. Home shard only, from construction to stop().
+// Packages one live stream into LL-HLS: subscribes to the stream (derived tracks included)
+// on its home shard, runs one RenditionPackager per rendition (not per viewer), and posts
+// every event once to each shard's HlsShardDirectory. Home shard only, from construction
+// to stop().
+//
+// Renditions: the source's own tracks are the rendition named by options.timeline.rendition
+// ("video"); each derived video track (a transcoded rung, TrackInfo::rendition "720p", ...)
+// is a rendition of that name, muxed with the source's audio so that every variant plays on
+// its own. A derived track that leaves the stream's derived tracks (the transcoder stopped
+// it) ends its rendition's playlist; if it comes back, the playlist starts over at the
+// current msn. A derived rendition whose frames merely pause keeps its playlist, which stops
+// growing until they resume.
 #include <memory>
 #include <vector>
 
-#include "packager/cmaf_segmenter.hpp"
 #include "packager/hls_shard_directory.hpp"
+#include "packager/rendition_packager.hpp"
+#include "packager/segment_plan.hpp"
 #include "router/stream.hpp"
 #include "runtime/shard.hpp"
 
@@ -32,29 +42,27 @@ class LivePackager : public std::enable_shared_from_this<LivePackager> {
  private:
   void drain();
   void package(const media::FramePtr& frame);
-  bool tracks_changed(const std::vector<media::TrackInfo>& tracks) const;
-  void restart_segmenter(const std::vector<media::TrackInfo>& tracks);
-  RenditionInfo describe(const std::vector<media::TrackInfo>& tracks) const;
-  void on_segment_end(const CmafSegmentEnd& end);
-  void broadcast(HlsEvent event);
+  // Brings the renditions in line with the stream's tracks when those changed.
+  void sync_renditions();
+  void sync_derived(const std::vector<media::TrackInfo>& audio);
+  RenditionPackager& derived_rendition(const std::string& name);
+  void broadcast(const std::string& rendition, const HlsEvent& event);
 
   std::shared_ptr<router::Stream> stream_;
   runtime::ShardSet& shards_;
   std::vector<HlsShardDirectory*> directories_;
   LivePackagerOptions options_;
   uint64_t generation_;
+  uint64_t first_number_;  // first msn and init id of this session
   std::shared_ptr<router::Subscription> subscription_;
-  std::unique_ptr<CmafSegmenter> segmenter_;
-  std::vector<media::TrackInfo> tracks_;  // what the segmenter was built for
+  SegmentPlan plan_;
+  // renditions_[0] is the source's; the others are derived, kept after they end so that
+  // their numbers continue if they come back.
+  std::vector<std::unique_ptr<RenditionPackager>> renditions_;
+  std::vector<media::TrackInfo> seen_tracks_;  // the stream's tracks at the last sync
+  std::vector<media::TrackInfo> seen_derived_;
   bool begun_ = false;
   bool stopped_ = false;
-  uint64_t next_msn_ = 0;
-  // Measured bitrate, for BANDWIDTH / AVERAGE-BANDWIDTH.
-  uint64_t segment_bytes_ = 0;
-  uint64_t total_bytes_ = 0;
-  double total_seconds_ = 0;
-  uint64_t peak_bps_ = 0;
-  RenditionInfo rendition_;
 };
 
 }  // namespace vela::packager

@@ -538,6 +538,50 @@ TEST(CmafSegmenter, CreateRejectsUnusableInput) {
 
 // Real x264 + AAC frames through the segmenter; ffmpeg must decode every frame of the
 // concatenated init segment and parts.
+TEST(CmafSegmenter, FollowsAPlanOfSegmentStarts) {
+  // Keyframes every second; the plan starts segments at 2 s (msn 40) and 5 s (msn 42: 41
+  // was missed), so the keyframes at 3 s and 4 s, though past the target, do not cut.
+  Recorder r;
+  std::vector<int64_t> asked;
+  CmafSegmenterOptions options;
+  options.planned_msn = [&asked](int64_t pts) -> std::optional<uint64_t> {
+    asked.push_back(pts);
+    if (pts == 180000) return 40;
+    if (pts == 450000) return 42;
+    return std::nullopt;
+  };
+  auto s = make_segmenter(r, true, options);
+  push_all(*s, make_stream({.video_frames = 210, .gop = 30}));  // 7 s
+  s->flush();
+  EXPECT_EQ(asked, (std::vector<int64_t>{0, 90000, 180000, 270000, 360000, 450000, 540000}));
+  ASSERT_EQ(r.ends.size(), 2u);
+  EXPECT_EQ(r.ends[0].msn, 40u);
+  EXPECT_NEAR(r.ends[0].duration_s, 3.0, 1e-6);
+  EXPECT_EQ(r.ends[1].msn, 42u);
+  EXPECT_NEAR(r.ends[1].duration_s, 2.0, 1e-6);
+  EXPECT_EQ(fmp4_test::read_trafs(r.parts_of(40)[0].data.span())[0].base_decode_time, 180000u);
+  expect_consistent(r);
+}
+
+TEST(CmafSegmenter, ReportsSegmentStartsWithTheirPts) {
+  Recorder r;
+  std::vector<std::pair<uint64_t, int64_t>> starts;
+  CmafSink sink = r.sink();
+  sink.on_segment_start = [&starts](uint64_t msn, int64_t pts) { starts.emplace_back(msn, pts); };
+  CmafSegmenterOptions options;
+  options.first_msn = 7;
+  auto created = CmafSegmenter::create(std::vector<media::TrackInfo>{video_track()}, options, std::move(sink));
+  ASSERT_TRUE(created);
+  auto s = std::move(*created);
+  for (int i = 0; i < 150; ++i) {  // 5 s, keyframes every 2 s, shown one frame later (cts)
+    auto f = std::make_shared<MediaFrame>(*video(i * kFrameTicks, i % 60 == 0));
+    f->cts = static_cast<int32_t>(kFrameTicks);
+    s->push(f);
+  }
+  using Start = std::pair<uint64_t, int64_t>;
+  EXPECT_EQ(starts, (std::vector<Start>{{7, 3000}, {8, 183000}, {9, 363000}}));
+}
+
 TEST(CmafSegmenter, FfprobeDecodesRealStreamParts) {
   if (!fmp4_test::tool_available("/usr/bin/ffprobe")) GTEST_SKIP() << "ffprobe not installed";
   auto media = fmp4_test::make_test_media();
