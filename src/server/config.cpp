@@ -122,6 +122,98 @@ Setter string_map(std::map<std::string, std::string>& out) {
   };
 }
 
+// Strictly a TOML boolean (toml++'s value<bool>() would also take integers).
+std::optional<bool> boolean(const toml::node& n) {
+  if (const auto* b = n.as_boolean()) return b->get();
+  return std::nullopt;
+}
+
+Setter flag(bool& out) {
+  return [&out](const toml::node& n) -> base::Status {
+    std::optional<bool> v = boolean(n);
+    if (!v) return base::make_error("expected true or false");
+    out = *v;
+    return {};
+  };
+}
+
+// [{name = "720p", height = 720, video_kbps = 2500, max_fps = 30}, ...]; max_fps optional.
+// Ranges and names are checked with the whole ladder (validate_ladder) after loading.
+base::Result<std::vector<transcode::LadderRung>> ladder_rungs(const toml::node& n) {
+  const toml::array* array = n.as_array();
+  if (!array) return base::make_error("expected an array of {name, height, video_kbps, max_fps} tables");
+  std::vector<transcode::LadderRung> rungs;
+  for (const auto& item : *array) {
+    const toml::table* t = item.as_table();
+    std::optional<std::string> name = t ? (*t)["name"].value<std::string>() : std::nullopt;
+    std::optional<int64_t> height = t ? (*t)["height"].value<int64_t>() : std::nullopt;
+    std::optional<int64_t> kbps = t ? (*t)["video_kbps"].value<int64_t>() : std::nullopt;
+    if (!name || !height || !kbps || *height < 0 || *kbps < 0) {
+      return base::make_error("each rung needs name (string), height and video_kbps (integers)");
+    }
+    transcode::LadderRung rung{*name, static_cast<uint32_t>(*height), static_cast<uint32_t>(*kbps), 30};
+    if (t->contains("max_fps")) {
+      std::optional<double> fps = (*t)["max_fps"].value<double>();
+      if (!fps) return base::make_error("rung '" + *name + "': max_fps must be a number");
+      rung.max_fps = *fps;
+    }
+    rungs.push_back(std::move(rung));
+  }
+  return rungs;
+}
+
+Setter rungs(std::vector<transcode::LadderRung>& out) {
+  return [&out](const toml::node& n) -> base::Status {
+    auto parsed = ladder_rungs(n);
+    if (!parsed) return parsed.error();
+    out = std::move(*parsed);
+    return {};
+  };
+}
+
+// Stream name -> {enabled, passthrough, ladder}, each optional.
+Setter transcode_streams(std::map<std::string, transcode::LadderOverride>& out) {
+  return [&out](const toml::node& n) -> base::Status {
+    const toml::table* table = n.as_table();
+    if (!table) return base::make_error("expected a table of stream name = {enabled, passthrough, ladder}");
+    for (const auto& [key, value] : *table) {
+      std::string name(key.str());
+      const toml::table* fields = value.as_table();
+      if (!fields) return base::make_error("'" + name + "': expected a table {enabled, passthrough, ladder}");
+      transcode::LadderOverride override;
+      for (const auto& [field, node] : *fields) {
+        if (field.str() == "enabled" || field.str() == "passthrough") {
+          std::optional<bool> v = boolean(node);
+          if (!v) return base::make_error("'" + name + "." + std::string(field.str()) + "': expected true or false");
+          (field.str() == "enabled" ? override.enabled : override.passthrough) = *v;
+        } else if (field.str() == "ladder") {
+          auto parsed = ladder_rungs(node);
+          if (!parsed) return base::make_error("'" + name + ".ladder': " + parsed.error().message);
+          override.rungs = std::move(*parsed);
+        } else {
+          return base::make_error("'" + name + "': unknown key '" + std::string(field.str()) + "'");
+        }
+      }
+      out[name] = std::move(override);
+    }
+    return {};
+  };
+}
+
+// The global ladder and every stream's effective one must be usable.
+base::Status validate_transcode(const TranscodeConfig& t) {
+  if (base::Status valid = transcode::validate_ladder(t.ladder); !valid) {
+    return base::make_error("config key 'transcode.ladder': " + valid.error().message);
+  }
+  for (const auto& [name, override] : t.streams) {
+    auto effective = transcode::apply_override({t.enabled, t.ladder}, override);
+    if (base::Status valid = transcode::validate_ladder(effective.ladder); !valid) {
+      return base::make_error("config key 'transcode.streams." + name + "': " + valid.error().message);
+    }
+  }
+  return {};
+}
+
 std::map<std::string, Setter> setters(Config& c) {
   return {
       {"http.listen", text(c.http.listen)},
@@ -142,6 +234,13 @@ std::map<std::string, Setter> setters(Config& c) {
       {"stream.gop_cache_frames", number(c.stream.gop_cache_frames, 16, 1e5)},
       {"thumbnails.interval_s", number(c.thumbnails.interval_s, 0, 3600)},
       {"thumbnails.width", number(c.thumbnails.width, 16, 3840)},
+      {"transcode.enabled", flag(c.transcode.enabled)},
+      {"transcode.passthrough", flag(c.transcode.ladder.passthrough)},
+      {"transcode.ladder", rungs(c.transcode.ladder.rungs)},
+      {"transcode.keyframe_interval_s", number(c.transcode.keyframe_interval_s, 0, 20)},
+      {"transcode.x264_preset", text(c.transcode.x264_preset, {"ultrafast", "superfast", "veryfast", "faster", "fast",
+                                                                "medium", "slow", "slower", "veryslow"})},
+      {"transcode.streams", transcode_streams(c.transcode.streams)},
       {"auth.mode", text(c.auth.mode, {"open", "keys"})},
       {"auth.keys", string_map(c.auth.keys)},
       {"restream.destinations", text_list_map(c.restream.destinations)},
@@ -229,6 +328,7 @@ base::Result<Config> load_config(const std::string& file, const std::vector<std:
     base::Status status = apply_table(*table, "", set);
     if (!status) return base::make_error("--set " + text + ": " + status.error().message);
   }
+  if (base::Status valid = validate_transcode(config.transcode); !valid) return valid.error();
   return config;
 }
 

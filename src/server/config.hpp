@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "transcode/ladder_settings.hpp"
 
 namespace vela::server {
 
@@ -54,6 +55,16 @@ struct ThumbnailConfig {
   uint32_t width = 320;   // largest width; smaller sources are not upscaled
 };
 
+struct TranscodeConfig {
+  bool enabled = false;  // off: every stream is passed through and nothing is decoded
+  // The global ladder: `transcode.passthrough` and `transcode.ladder` (array of rungs).
+  transcode::Ladder ladder = transcode::default_ladder();
+  double keyframe_interval_s = 0;     // 0: renditions start GOPs on the source's keyframes
+  std::string x264_preset = "veryfast";
+  // Per stream name (`transcode.streams.{name}`): enabled, passthrough and ladder overrides.
+  std::map<std::string, transcode::LadderOverride> streams;
+};
+
 struct AuthConfig {
   std::string mode = "open";              // "open": key is the stream name; "keys": keys below
   std::map<std::string, std::string> keys;  // publish key -> stream name
@@ -74,6 +85,7 @@ struct Config {
   HlsConfig hls;
   StreamConfig stream;
   ThumbnailConfig thumbnails;
+  TranscodeConfig transcode;
   AuthConfig auth;
   RestreamConfig restream;
   std::string webrtc_listen = "0.0.0.0:10000";

@@ -19,8 +19,10 @@
 #include "server/packaging_observer.hpp"
 #include "server/restream_observer.hpp"
 #include "server/restream_routes.hpp"
+#include "server/transcode_routes.hpp"
 #include "server/web_routes.hpp"
 #include "transcode/thumbnail_maker.hpp"
+#include "transcode/transcode_observer.hpp"
 
 namespace vela::server {
 
@@ -65,6 +67,7 @@ int serve(const Config& config) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("vela"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
   spdlog::set_level(spdlog::level::from_str(config.log_level));
+  transcode::keep_ffmpeg_logs_to_warnings();
 
   auto http_endpoint = runtime::parse_endpoint(config.http.listen);
   auto rtmp_endpoint = runtime::parse_endpoint(config.rtmp.listen);
@@ -112,15 +115,26 @@ int serve(const Config& config) {
     }
   }
   RestreamObserver restream_observer(restream);
-  // CPU work never runs on a shard: thumbnails are made on this pool (one job per stream at
-  // a time) and posted back. Declared after the shards, so it is joined before they go.
-  runtime::WorkerPool workers(std::max<size_t>(1, shard_count / 2), 1024);
+  // CPU work never runs on a shard: thumbnails and transcoding run on this pool (one job per
+  // stream at a time) and post results back. One thread per core: a 1080p default ladder
+  // keeps a thread about half busy, and the shards themselves mostly wait on sockets.
+  // Declared after the shards, so it is joined before they go.
+  runtime::WorkerPool workers(shard_count, 1024);
   transcode::ThumbnailStore thumbnails;
   transcode::ThumbnailMaker thumbnail_maker(shards, workers, thumbnails,
                                             {.interval_s = config.thumbnails.interval_s,
                                              .max_width = config.thumbnails.width,
                                              .queue_frames = config.stream.subscriber_queue_frames},
                                             metrics);
+  // Transcoding, where enabled: one ordered job chain per stream on the same pool, the
+  // renditions published back onto the stream as derived tracks.
+  transcode::LadderSettings ladders({config.transcode.enabled, config.transcode.ladder}, config.transcode.streams);
+  transcode::TranscodeStatus transcode_status;
+  transcode::StreamTranscoderOptions transcode_options;
+  transcode_options.keyframe_interval_s = config.transcode.keyframe_interval_s;
+  transcode_options.preset = config.transcode.x264_preset;
+  transcode_options.subscription_frames = config.stream.subscriber_queue_frames;
+  transcode::TranscodeObserver transcoder(shards, workers, ladders, transcode_status, transcode_options, metrics);
 
   http::HlsOrigin origin(directory_ptrs,
                          {config.hls.blocking_timeout_s,
@@ -129,6 +143,7 @@ int serve(const Config& config) {
   http::Router router;
   add_web_routes(router, registry, metrics);
   add_restream_routes(router, restream);
+  add_transcode_routes(router, ladders, transcode_status);
   router.add_prefix(http::beast_http::verb::get, "/live/",
                     [&origin](const http::Request& req, http::RequestContext& ctx) { return origin.handle(req, ctx); });
   // A new thumbnail comes at most once per interval, so caches may keep one that long.
@@ -147,6 +162,7 @@ int serve(const Config& config) {
   router::PublishObserverList publish_observers;
   publish_observers.add(packaging);
   publish_observers.add(thumbnail_maker);
+  publish_observers.add(transcoder);
   publish_observers.add(restream_observer);
   ingest::PublishContext publish_context{registry, authorizer, publish_observers, metrics};
   auto per_shard = [&](uint32_t total) { return std::max<uint32_t>(1, total / static_cast<uint32_t>(shard_count)); };
@@ -226,6 +242,8 @@ int serve(const Config& config) {
   while (open_http() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
   shards.abort();
   shards.join();
+  // Jobs still running use the transcoder's and thumbnailer's metrics: finish them first.
+  workers.join();
   spdlog::info("stopped");
   return 0;
 }

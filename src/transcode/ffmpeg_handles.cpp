@@ -2,6 +2,7 @@
 
 extern "C" {
 #include <libavutil/error.h>
+#include <libavutil/log.h>
 }
 
 namespace vela::transcode {
@@ -11,5 +12,7 @@ std::string av_error_message(const std::string& what, int error_code) {
   av_strerror(error_code, text, sizeof text);
   return what + ": " + text;
 }
+
+void keep_ffmpeg_logs_to_warnings() { av_log_set_level(AV_LOG_WARNING); }
 
 }  // namespace vela::transcode

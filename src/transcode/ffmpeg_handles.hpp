@@ -33,4 +33,9 @@ using SwsContextPtr = std::unique_ptr<SwsContext, SwsContextDeleter>;
 // "what: FFmpeg's text for the error code", for base::Error messages.
 std::string av_error_message(const std::string& what, int error_code);
 
+// FFmpeg logs to stderr by itself (one options line per encoder at info level, decoder
+// complaints about damaged input). Once at start: keep only its warnings and errors.
+// Process-wide in FFmpeg; call before any codec opens.
+void keep_ffmpeg_logs_to_warnings();
+
 }  // namespace vela::transcode

@@ -54,20 +54,21 @@ base::Result<AvFramePtr> Scaler::scale(const AVFrame& source, PictureSize to) {
                             av_get_pix_fmt_name(format) + " at " + std::to_string(source.width) +
                             "x" + std::to_string(source.height));
   }
-  // Keep the colour matrices; set the ranges: from the source's, to full (JPEG).
+  // Keep the colour matrices; set the ranges: from the source's, to the Scaler's.
   int *inverse_table = nullptr, *table = nullptr;
   int source_range = 0, target_range = 0, brightness = 0, contrast = 0, saturation = 0;
   sws_getColorspaceDetails(context_.get(), &inverse_table, &source_range, &table, &target_range,
                            &brightness, &contrast, &saturation);
-  sws_setColorspaceDetails(context_.get(), inverse_table, full_range(source) ? 1 : 0, table, 1,
-                           brightness, contrast, saturation);
+  bool full_target = range_ == YuvRange::full;
+  sws_setColorspaceDetails(context_.get(), inverse_table, full_range(source) ? 1 : 0, table,
+                           full_target ? 1 : 0, brightness, contrast, saturation);
 
   AvFramePtr target(av_frame_alloc());
   if (!target) return base::make_error("scaler: out of memory");
   target->width = width;
   target->height = height;
   target->format = AV_PIX_FMT_YUV420P;
-  target->color_range = AVCOL_RANGE_JPEG;
+  target->color_range = full_target ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG;
   if (int err = av_frame_get_buffer(target.get(), 0); err < 0) {
     return base::make_error(av_error_message("scaler: cannot allocate the picture", err));
   }

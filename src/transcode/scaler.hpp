@@ -1,6 +1,6 @@
 #pragma once
 // Picture scaling: the thumbnail size plan (pure) and a Scaler that resizes decoded pictures
-// to 4:2:0 full-range ("JPEG") YUV, the input JpegEncoder takes.
+// to 4:2:0 YUV: full range ("JPEG") for JpegEncoder, limited range for the H.264 encoder.
 //
 // Threading: plan_thumbnail_size() anywhere; a Scaler one thread at a time.
 #include <cstdint>
@@ -21,14 +21,20 @@ struct PictureSize {
 // rounded down to even numbers (4:2:0 chroma) and at least 2. Zero for an empty source.
 PictureSize plan_thumbnail_size(uint32_t source_width, uint32_t source_height, uint32_t max_width);
 
+// The YUV range a Scaler produces: full for JPEG (thumbnails), limited for video encoders.
+enum class YuvRange { full, limited };
+
 class Scaler {
  public:
-  // A new picture of size `to` in AV_PIX_FMT_YUV420P with full (JPEG) range, converted from
+  explicit Scaler(YuvRange range = YuvRange::full) : range_(range) {}
+
+  // A new picture of size `to` in AV_PIX_FMT_YUV420P with the Scaler's range, converted from
   // `source`'s format and range. The conversion context is kept while the source format and
   // both sizes stay the same.
   base::Result<AvFramePtr> scale(const AVFrame& source, PictureSize to);
 
  private:
+  YuvRange range_;
   SwsContextPtr context_;
 };
 

@@ -122,6 +122,18 @@ TEST(Config, ShippedDefaultFileLoadsAndEqualsBuiltInDefaults) {
   EXPECT_DOUBLE_EQ(shipped->restream.backoff_max_s, defaults->restream.backoff_max_s);
   EXPECT_EQ(shipped->restream.max_per_stream, defaults->restream.max_per_stream);
   EXPECT_TRUE(shipped->restream.destinations.empty());
+  EXPECT_EQ(shipped->transcode.enabled, defaults->transcode.enabled);
+  EXPECT_EQ(shipped->transcode.ladder.passthrough, defaults->transcode.ladder.passthrough);
+  ASSERT_EQ(shipped->transcode.ladder.rungs.size(), defaults->transcode.ladder.rungs.size());
+  for (size_t i = 0; i < shipped->transcode.ladder.rungs.size(); ++i) {
+    EXPECT_EQ(shipped->transcode.ladder.rungs[i].name, defaults->transcode.ladder.rungs[i].name);
+    EXPECT_EQ(shipped->transcode.ladder.rungs[i].height, defaults->transcode.ladder.rungs[i].height);
+    EXPECT_EQ(shipped->transcode.ladder.rungs[i].video_kbps, defaults->transcode.ladder.rungs[i].video_kbps);
+    EXPECT_DOUBLE_EQ(shipped->transcode.ladder.rungs[i].max_fps, defaults->transcode.ladder.rungs[i].max_fps);
+  }
+  EXPECT_DOUBLE_EQ(shipped->transcode.keyframe_interval_s, defaults->transcode.keyframe_interval_s);
+  EXPECT_EQ(shipped->transcode.x264_preset, defaults->transcode.x264_preset);
+  EXPECT_TRUE(shipped->transcode.streams.empty());
 }
 
 TEST(Config, ThumbnailKeys) {
@@ -157,6 +169,52 @@ TEST(Config, RestreamKeys) {
   EXPECT_NE(bad.error().message.find("'demo'"), std::string::npos) << bad.error().message;
   EXPECT_FALSE(load_config("", {"restream.destinations=3"}).ok());
   EXPECT_FALSE(load_config("", {"restream.max_per_stream=0"}).ok());
+}
+
+TEST(Config, TranscodeKeys) {
+  auto defaults = load_config("", {});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_FALSE(defaults->transcode.enabled);  // pass-through-only servers never decode
+  EXPECT_TRUE(defaults->transcode.ladder.passthrough);
+  ASSERT_EQ(defaults->transcode.ladder.rungs.size(), 3u);
+  EXPECT_EQ(defaults->transcode.ladder.rungs[0].name, "720p");
+  EXPECT_EQ(defaults->transcode.x264_preset, "veryfast");
+  EXPECT_DOUBLE_EQ(defaults->transcode.keyframe_interval_s, 0);
+
+  auto c = load_config("", {"transcode.enabled=true", "transcode.passthrough=false",
+                            "transcode.ladder=[{name=\"540p\", height=540, video_kbps=1800, max_fps=60}, "
+                            "{name=\"270p\", height=270, video_kbps=400}]",
+                            "transcode.keyframe_interval_s=2", "transcode.x264_preset=faster",
+                            "transcode.streams.show={enabled=false}",
+                            "transcode.streams.talk={ladder=[{name=\"low\", height=240, video_kbps=300}]}"});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_TRUE(c->transcode.enabled);
+  EXPECT_FALSE(c->transcode.ladder.passthrough);
+  ASSERT_EQ(c->transcode.ladder.rungs.size(), 2u);
+  EXPECT_EQ(c->transcode.ladder.rungs[0].height, 540u);
+  EXPECT_DOUBLE_EQ(c->transcode.ladder.rungs[0].max_fps, 60);
+  EXPECT_DOUBLE_EQ(c->transcode.ladder.rungs[1].max_fps, 30);  // default cap
+  EXPECT_DOUBLE_EQ(c->transcode.keyframe_interval_s, 2);
+  EXPECT_EQ(c->transcode.x264_preset, "faster");
+  EXPECT_EQ(c->transcode.streams.at("show").enabled, false);
+  EXPECT_FALSE(c->transcode.streams.at("show").rungs.has_value());
+  ASSERT_TRUE(c->transcode.streams.at("talk").rungs.has_value());
+  EXPECT_EQ(c->transcode.streams.at("talk").rungs->at(0).name, "low");
+
+  for (std::string bad : {"transcode.enabled=1", "transcode.x264_preset=warp",
+                                 "transcode.ladder=[{name=\"x\"}]",
+                                 "transcode.streams.a={speed=1}"}) {
+    EXPECT_FALSE(load_config("", {bad}).ok()) << "accepted: " << bad;
+  }
+  // The whole ladder is validated, with the key named.
+  auto duplicate = load_config("", {"transcode.ladder=[{name=\"a\", height=240, video_kbps=300}, "
+                                    "{name=\"a\", height=360, video_kbps=600}]"});
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_NE(duplicate.error().message.find("transcode.ladder"), std::string::npos);
+  EXPECT_NE(duplicate.error().message.find("used twice"), std::string::npos);
+  auto empty = load_config("", {"transcode.streams.x={passthrough=false, ladder=[]}"});
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.error().message.find("transcode.streams.x"), std::string::npos);
 }
 
 }  // namespace vela::server

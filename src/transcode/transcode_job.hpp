@@ -1,0 +1,71 @@
+#pragma once
+// One stream's transcode work as a strictly ordered chain of worker-pool jobs, fed through a
+// bounded queue. The home shard push()es source video frames and never waits. When the
+// queue is full, frames are dropped so that decoding resumes at a keyframe: the oldest ones
+// up to a newer queued keyframe if there is one; else all queued ones when a keyframe
+// arrives; else the arriving frame and the rest of its GOP. At most one job of the chain is queued or running, so the pipeline is
+// used by one thread at a time; a job handles a few frames and then requeues itself, so
+// streams share the pool's threads fairly.
+//
+// Threading: push()/stop() from the home shard; run on the worker pool; results are handed
+// to `deliver` on the worker (which posts them to the home shard).
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include "base/metrics.hpp"
+#include "base/rate_limit.hpp"
+#include "runtime/worker_pool.hpp"
+#include "transcode/transcode_pipeline.hpp"
+
+namespace vela::transcode {
+
+// Shared by every stream's job; updated from shards and workers.
+struct TranscodeMetrics {
+  explicit TranscodeMetrics(base::MetricsRegistry& metrics);
+  base::MetricsRegistry& registry;  // per-stream and per-rendition metrics are added at start
+  base::Counter& dropped;
+  base::Counter& failures;
+  base::Counter& work_us;
+};
+
+class TranscodeJob : public std::enable_shared_from_this<TranscodeJob> {
+ public:
+  using Deliver = std::function<void(PipelineOutput&&)>;
+
+  // capacity: most source frames queued (e.g. 2 s of video). lag_ms: this stream's gauge.
+  TranscodeJob(std::string stream, PipelineOptions options, size_t capacity, runtime::WorkerPool& workers,
+               TranscodeMetrics& metrics, base::Gauge& lag_ms, Deliver deliver);
+
+  void push(const media::FramePtr& frame, const base::Buffer& avcc);
+  // No more work: queued frames are dropped; a job that is running finishes its frame.
+  void stop();
+
+ private:
+  void schedule_locked();
+  void run();
+  void process(const SourceFrame& source);
+
+  std::string stream_;
+  size_t capacity_;
+  runtime::WorkerPool& workers_;
+  TranscodeMetrics& metrics_;
+  base::Gauge& lag_ms_;
+  Deliver deliver_;
+
+  std::mutex mutex_;  // guards the fields below
+  std::deque<SourceFrame> queue_;
+  bool scheduled_ = false;
+  bool skipping_ = false;  // dropping until the next keyframe
+  bool gap_ = false;       // the next queued frame follows dropped ones
+  bool stopped_ = false;
+  std::atomic<int64_t> newest_dts_{0};
+
+  // Worker side (one job at a time).
+  TranscodePipeline pipeline_;
+  base::RateLimit error_log_{10'000'000, 3};
+};
+
+}  // namespace vela::transcode
