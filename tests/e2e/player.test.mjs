@@ -49,6 +49,15 @@ e2eTest('the web player plays the live stream at low latency', { timeout: 150000
     assert.ok(Math.max(...latencies) < 5, `max latency ${Math.max(...latencies).toFixed(2)} s`);
     const last = samples.at(-1);
     assert.equal(`${last.width}x${last.height}`, '640x360', 'video size');
+    // One rendition: the quality menu offers it beside "Auto" but has nothing to switch.
+    const quality = await page.evaluate(() => ({
+      state: window.velaPlayer.quality(),
+      options: [...document.querySelectorAll('#quality option')].map((o) => o.textContent),
+      disabled: document.querySelector('#quality').disabled,
+    }));
+    assert.deepEqual(quality.options, ['Auto', '360p'], 'quality menu');
+    assert.equal(quality.disabled, true, 'quality menu disabled with one level');
+    assert.equal(quality.state.choice, -1, 'automatic level selection by default');
     assert.deepEqual(pageErrors(), [], 'uncaught errors on the player page');
 
     // The home page lists the live stream.

@@ -40,6 +40,8 @@ export class Player {
     readonly video: HTMLVideoElement,
     private readonly src: string,
     private readonly onStatus: (status: PlayerStatus) => void,
+    /** Called with every hls.js instance the player makes (one per attempt). */
+    private readonly onHls: (hls: Hls) => void = () => {},
   ) {
     // Browsers allow autoplay only without sound; the page offers an unmute button.
     video.muted = true;
@@ -76,6 +78,7 @@ export class Player {
       if (!data.details.live && !this.hasPlayed()) this.retry("ended");
     });
     hls.on(Events.ERROR, (_event, data) => this.onHlsError(data));
+    this.onHls(hls);
     hls.loadSource(this.src);
     hls.attachMedia(this.video);
     this.stopEdgeKeeper = keepNearLiveEdge(hls, this.video);

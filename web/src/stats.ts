@@ -15,6 +15,10 @@ export interface PlayerStats {
   height: number;
   /** Declared bits per second (BANDWIDTH) of the playing rendition, or null when unknown. */
   bitrate: number | null;
+  /** hls.js: index of the playing level in hls.levels; null with native HLS or before one plays. */
+  level: number | null;
+  /** hls.js: whether hls.js picks the level itself (ABR); null with native HLS. */
+  autoLevel: boolean | null;
 }
 
 // Safari's native HLS exposes the program date time of media time 0.
@@ -44,7 +48,8 @@ function playingDate(video: NativeHlsVideo, hls: Hls | null): Date | null {
 
 export function collectStats(video: HTMLVideoElement, hls: Hls | null): PlayerStats {
   const date = playingDate(video, hls);
-  const level = hls && hls.currentLevel >= 0 ? hls.levels[hls.currentLevel] : undefined;
+  const levelIndex = hls && hls.currentLevel >= 0 ? hls.currentLevel : null;
+  const level = levelIndex === null ? undefined : hls?.levels[levelIndex];
   return {
     latency: edgeLatency(video, hls),
     pdtLatency: date ? (Date.now() - date.getTime()) / 1000 : null,
@@ -54,5 +59,7 @@ export function collectStats(video: HTMLVideoElement, hls: Hls | null): PlayerSt
     width: video.videoWidth,
     height: video.videoHeight,
     bitrate: level?.bitrate ?? null,
+    level: level ? levelIndex : null,
+    autoLevel: hls ? hls.autoLevelEnabled : null,
   };
 }

@@ -3,6 +3,7 @@
 import type Hls from "hls.js";
 import { byId } from "./dom";
 import { Player, type PlayerStatus } from "./player";
+import { QualityMenu, type QualityState } from "./quality_menu";
 import { collectStats, type PlayerStats } from "./stats";
 
 /** What end-to-end tests read from the page. */
@@ -10,6 +11,8 @@ export interface VelaPlayer {
   readonly hls: Hls | null;
   readonly video: HTMLVideoElement;
   stats(): PlayerStats;
+  /** The quality menu: its levels (highest first), the viewer's choice and the level playing. */
+  quality(): QualityState;
 }
 
 declare global {
@@ -42,14 +45,20 @@ const name = streamNameFromPath(location.pathname);
 const video = byId<HTMLVideoElement>("video");
 const status = byId<HTMLParagraphElement>("status");
 const unmute = byId<HTMLButtonElement>("unmute");
+const quality = new QualityMenu(byId<HTMLSelectElement>("quality"));
 
 document.title = `${name} · Vela`;
 byId("title").textContent = name;
 
-const player = new Player(video, `/live/${encodeURIComponent(name)}/index.m3u8`, (state) => {
-  status.textContent = kStatusText[state];
-  status.dataset.state = state;
-});
+const player = new Player(
+  video,
+  `/live/${encodeURIComponent(name)}/index.m3u8`,
+  (state) => {
+    status.textContent = kStatusText[state];
+    status.dataset.state = state;
+  },
+  (hls) => quality.attach(hls),
+);
 
 window.velaPlayer = {
   get hls() {
@@ -57,6 +66,7 @@ window.velaPlayer = {
   },
   video,
   stats: () => collectStats(video, player.hls),
+  quality: () => quality.state(),
 };
 
 unmute.addEventListener("click", () => {
@@ -79,16 +89,25 @@ function statRow(label: string): HTMLElement {
 const latencyValue = statRow("Latency");
 const pdtLatencyValue = statRow("Latency (PDT)");
 const bufferValue = statRow("Buffer");
+const levelValue = statRow("Level");
 const resolutionValue = statRow("Resolution");
 const bitrateValue = statRow("Bitrate");
 
 const seconds = (value: number | null) => (value === null ? "–" : `${value.toFixed(2)} s`);
+
+// "720p (auto)": the level playing, by its menu label, and who chose it.
+function levelText(stats: PlayerStats): string {
+  if (stats.level === null) return "–";
+  const label = quality.state().levels.find((level) => level.index === stats.level)?.label ?? `#${stats.level}`;
+  return stats.autoLevel ? `${label} (auto)` : label;
+}
 
 function renderStats(): void {
   const stats = collectStats(video, player.hls);
   latencyValue.textContent = seconds(stats.latency);
   pdtLatencyValue.textContent = seconds(stats.pdtLatency);
   bufferValue.textContent = seconds(stats.buffer);
+  levelValue.textContent = levelText(stats);
   resolutionValue.textContent = stats.width > 0 ? `${stats.width}×${stats.height}` : "–";
   bitrateValue.textContent = stats.bitrate === null ? "–" : `${(stats.bitrate / 1e6).toFixed(2)} Mb/s`;
 }

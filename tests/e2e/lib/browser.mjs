@@ -26,3 +26,19 @@ export function capturePageLog(page, lines) {
   page.on('pageerror', (err) => lines.push(`pageerror: ${err.message}`));
   page.on('requestfailed', (req) => lines.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`));
 }
+
+/**
+ * Emulates a network link of `bitsPerSecond` download for one page (Chromium DevTools Protocol
+ * network emulation on the page's own session); null lifts the limit. Returns the session.
+ */
+export async function throttlePage(context, page, bitsPerSecond, session = null) {
+  const cdp = session ?? (await context.newCDPSession(page));
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: bitsPerSecond === null ? 0 : 20,
+    downloadThroughput: bitsPerSecond === null ? -1 : bitsPerSecond / 8,
+    uploadThroughput: -1,
+  });
+  return cdp;
+}
