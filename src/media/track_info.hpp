@@ -9,7 +9,7 @@
 namespace vela::media {
 
 enum class MediaKind { video, audio };
-enum class Codec { h264, aac };
+enum class Codec { h264, aac, opus };
 
 // Per-track timescales fixed at ingest (see ARCHITECTURE.md, "timestamps").
 constexpr int64_t kVideoTimescale = 90'000;
