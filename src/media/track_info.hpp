@@ -14,9 +14,11 @@ enum class Codec { h264, aac, opus };
 // Per-track timescales fixed at ingest (see ARCHITECTURE.md, "timestamps").
 constexpr int64_t kVideoTimescale = 90'000;
 
-// Tracks the server derives from the source (transcoded renditions) have ids from here on;
-// the source's own tracks (ingest) stay below.
+// Tracks the server derives from the source have ids from here on; the source's own tracks
+// (ingest) stay below. Each producer of derived tracks has its own range, so their ids never
+// collide: the video ladder [1000, 1900), the audio bridge (AAC <-> Opus) from 1900.
 constexpr uint32_t kFirstDerivedTrackId = 1000;
+constexpr uint32_t kFirstAudioBridgeTrackId = 1900;
 inline bool is_derived_track(uint32_t track_id) { return track_id >= kFirstDerivedTrackId; }
 
 struct TrackInfo {
@@ -36,7 +38,8 @@ struct TrackInfo {
   uint32_t channels = 0;
   // nominal bitrate in bits/s, 0 when unknown
   uint32_t bitrate = 0;
-  // Derived tracks: the ladder rung they render ("720p"); empty for the source's tracks.
+  // Derived tracks: the ladder rung they render ("720p") or the audio bridge's output
+  // ("audio-opus", "audio-aac"); empty for the source's tracks.
   std::string rendition;
 };
 

@@ -3,8 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "base/time.hpp"
+#include "packager/packaged_audio.hpp"
 
 namespace vela::packager {
 
@@ -42,6 +44,9 @@ void LivePackager::start() {
 void LivePackager::stop() {
   if (stopped_) return;
   drain();
+  // The wait for bridged audio is over: what was held is packaged as it is.
+  holding_ = false;
+  for (const auto& frame : std::exchange(held_, {})) package_now(frame);
   stopped_ = true;
   stream_->unsubscribe(stream_->home_shard(), subscription_);
   for (auto& rendition : renditions_) rendition->end();
@@ -54,6 +59,43 @@ void LivePackager::drain() {
 }
 
 void LivePackager::package(const media::FramePtr& frame) {
+  if (holding_ && hold(frame)) return;
+  package_now(frame);
+}
+
+bool LivePackager::hold(const media::FramePtr& frame) {
+  const auto& tracks = stream_->tracks(stream_->home_shard());
+  if (tracks.empty()) return false;
+  held_.push_back(frame);
+  bool waited = options_.bridged_audio_wait_s <= 0 || held_.size() >= options_.queue_frames ||
+                held_span_s(*frame) >= options_.bridged_audio_wait_s;
+  bool needed = needs_derived_audio(tracks);
+  bool arrived = packaged_audio(tracks, stream_->derived_tracks(stream_->home_shard())).has_value();
+  if (needed && !arrived && !waited) return true;
+  if (needed && !arrived) {
+    spdlog::warn("hls stream={}: the source audio is not AAC and no AAC track was derived from it: packaging "
+                 "without audio until one is",
+                 stream_->name());
+  }
+  holding_ = false;
+  for (const auto& held : std::exchange(held_, {})) package_now(held);
+  return true;
+}
+
+double LivePackager::held_span_s(const media::MediaFrame& frame) const {
+  // Timed on one clock: the source's video, or its audio when it has no video.
+  const auto& tracks = stream_->tracks(stream_->home_shard());
+  auto clock = std::find_if(tracks.begin(), tracks.end(),
+                            [](const media::TrackInfo& t) { return t.kind == media::MediaKind::video; });
+  if (clock == tracks.end()) clock = tracks.begin();
+  if (clock == tracks.end() || clock->id != frame.track_id || clock->timescale <= 0) return 0;
+  auto first = std::find_if(held_.begin(), held_.end(),
+                            [&](const media::FramePtr& f) { return f->track_id == frame.track_id; });
+  if (first == held_.end()) return 0;
+  return static_cast<double>(frame.dts - (*first)->dts) / static_cast<double>(clock->timescale);
+}
+
+void LivePackager::package_now(const media::FramePtr& frame) {
   sync_renditions();
   for (auto& rendition : renditions_) {
     if (rendition->handles(frame->track_id)) rendition->push(frame);
@@ -72,17 +114,21 @@ void LivePackager::sync_renditions() {
     begun_ = true;
     broadcast({}, HlsBegin{});
   }
-  if (source_changed) renditions_[0]->set_tracks(tracks);
-  std::vector<media::TrackInfo> audio;
+  // The source rendition: the source's video and the packaged audio (never Opus).
+  std::optional<media::TrackInfo> audio = packaged_audio(tracks, derived);
+  std::vector<media::TrackInfo> source;
   for (const auto& t : tracks) {
-    if (t.kind == media::MediaKind::audio) audio.push_back(t);
+    if (t.kind == media::MediaKind::video) source.push_back(t);
   }
+  if (audio) source.push_back(*audio);
+  renditions_[0]->set_tracks(source);
   sync_derived(audio);
 }
 
-void LivePackager::sync_derived(const std::vector<media::TrackInfo>& audio) {
+void LivePackager::sync_derived(const std::optional<media::TrackInfo>& audio) {
   std::vector<const RenditionPackager*> present;
   for (const auto& track : seen_derived_) {
+    // Derived audio is packaged only as the stream's audio (above), never as a rendition.
     if (track.kind != media::MediaKind::video) continue;
     if (!is_valid_rendition_name(track.rendition) || track.rendition == renditions_[0]->name()) {
       spdlog::warn("hls stream={} derived track {} has an unusable rendition name '{}'",
@@ -91,7 +137,7 @@ void LivePackager::sync_derived(const std::vector<media::TrackInfo>& audio) {
     }
     RenditionPackager& rendition = derived_rendition(track.rendition);
     std::vector<media::TrackInfo> tracks{track};
-    tracks.insert(tracks.end(), audio.begin(), audio.end());
+    if (audio) tracks.push_back(*audio);
     rendition.set_tracks(tracks);
     present.push_back(&rendition);
   }

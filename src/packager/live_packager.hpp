@@ -4,14 +4,19 @@
 // every event once to each shard's HlsShardDirectory. Home shard only, from construction
 // to stop().
 //
-// Renditions: the source's own tracks are the rendition named by options.timeline.rendition
+// Renditions: the source's own video is the rendition named by options.timeline.rendition
 // ("video"); each derived video track (a transcoded rung, TrackInfo::rendition "720p", ...)
-// is a rendition of that name, muxed with the source's audio so that every variant plays on
-// its own. A derived track that leaves the stream's derived tracks (the transcoder stopped
+// is a rendition of that name. Each is muxed with the stream's packaged audio (see
+// packaged_audio.hpp: the source's AAC, or for Opus sources the audio bridge's derived AAC)
+// so that every variant plays on its own; other derived audio (Opus for WebRTC) is ignored.
+// A source with Opus audio holds its first frames back (up to bridged_audio_wait_s) until
+// the derived AAC track is announced, so that the playlists start with audio rather than
+// restarting the segmenter (and waiting for a keyframe) when it comes. A derived track that leaves the stream's derived tracks (the transcoder stopped
 // it) ends its rendition's playlist; if it comes back, the playlist starts over at the
 // current msn. A derived rendition whose frames merely pause keeps its playlist, which stops
 // growing until they resume.
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "packager/hls_shard_directory.hpp"
@@ -25,7 +30,10 @@ namespace vela::packager {
 struct LivePackagerOptions {
   CmafSegmenterOptions segmenter;
   LiveTimelineConfig timeline;
-  size_t queue_frames = 512;
+  size_t queue_frames = 512;  // also bounds the frames held back for the bridged audio
+  // A source whose audio is not AAC: how long (media time) to wait for a derived AAC track
+  // before packaging without audio. 0: do not wait.
+  double bridged_audio_wait_s = 1.0;
 };
 
 class LivePackager : public std::enable_shared_from_this<LivePackager> {
@@ -42,9 +50,16 @@ class LivePackager : public std::enable_shared_from_this<LivePackager> {
  private:
   void drain();
   void package(const media::FramePtr& frame);
+  // While waiting for the bridged audio: keeps the frame back and true; releases everything
+  // held once the audio is there or the wait is over.
+  bool hold(const media::FramePtr& frame);
+  void package_now(const media::FramePtr& frame);
+  // Media time held back up to this frame, in seconds (0 unless it is on the source's clock
+  // track: its video, or its audio without video).
+  double held_span_s(const media::MediaFrame& frame) const;
   // Brings the renditions in line with the stream's tracks when those changed.
   void sync_renditions();
-  void sync_derived(const std::vector<media::TrackInfo>& audio);
+  void sync_derived(const std::optional<media::TrackInfo>& audio);
   RenditionPackager& derived_rendition(const std::string& name);
   void broadcast(const std::string& rendition, const HlsEvent& event);
 
@@ -63,6 +78,8 @@ class LivePackager : public std::enable_shared_from_this<LivePackager> {
   std::vector<media::TrackInfo> seen_derived_;
   bool begun_ = false;
   bool stopped_ = false;
+  bool holding_ = true;  // until the first frame with tracks says whether to wait
+  std::vector<media::FramePtr> held_;
 };
 
 }  // namespace vela::packager

@@ -34,12 +34,33 @@ void Stream::set_tracks(std::vector<media::TrackInfo> tracks) {
   }
 }
 
-void Stream::set_derived_tracks(std::vector<media::TrackInfo> tracks) {
+void Stream::set_derived_tracks(std::string_view producer, std::vector<media::TrackInfo> tracks) {
+  auto it = derived_by_producer_.find(producer);
+  if (it == derived_by_producer_.end()) it = derived_by_producer_.emplace(std::string(producer), std::move(tracks)).first;
+  else it->second = std::move(tracks);
+  std::vector<media::TrackInfo> all;
+  for (const auto& [name, list] : derived_by_producer_) all.insert(all.end(), list.begin(), list.end());
+  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   for (size_t s = 0; s < shards_.size(); ++s) {
-    auto apply = [self = shared_from_this(), s, tracks] { self->slots_[s].derived_tracks = tracks; };
+    auto apply = [self = shared_from_this(), s, all] { self->slots_[s].derived_tracks = all; };
     if (s == home_shard_) apply();
     else shards_.at(s).post(std::move(apply));
   }
+}
+
+void Stream::set_keyframe_requester(std::function<void()> requester) {
+  keyframe_requester_ = std::move(requester);
+}
+
+void Stream::request_keyframe() {
+  shards_.at(home_shard_).post([self = shared_from_this()] {
+    if (!self->keyframe_requester_) return;
+    auto now = std::chrono::steady_clock::now();
+    auto& last = self->last_keyframe_request_;
+    if (last && now - *last < self->options_.keyframe_request_interval) return;
+    last = now;
+    self->keyframe_requester_();
+  });
 }
 
 bool Stream::advance(Slot& slot, const media::MediaFrame& frame) {
@@ -85,6 +106,7 @@ void Stream::deliver(size_t shard, const media::FramePtr& frame) {
 void Stream::end() {
   if (ended_) return;
   ended_ = true;
+  keyframe_requester_ = nullptr;
   for (size_t s = 0; s < shards_.size(); ++s) {
     auto apply = [self = shared_from_this(), s] {
       Slot& slot = self->slots_[s];

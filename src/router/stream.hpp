@@ -5,8 +5,13 @@
 //
 // Threading: construct anywhere; methods say which shard may call them. Per-shard state
 // (slots_[i]) is touched only on shard i; home-only state only on the home shard.
+#include <chrono>
+#include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "media/media_frame.hpp"
@@ -19,6 +24,8 @@ namespace vela::router {
 
 struct StreamOptions {
   size_t gop_cache_frames = 1024;  // bound on the frames kept since the last keyframe
+  // request_keyframe() reaches the publisher at most this often (viewers ask in bursts).
+  std::chrono::milliseconds keyframe_request_interval{300};
 };
 
 class Stream : public std::enable_shared_from_this<Stream> {
@@ -34,11 +41,22 @@ class Stream : public std::enable_shared_from_this<Stream> {
 
   // Home shard: the publisher's side.
   void set_tracks(std::vector<media::TrackInfo> tracks);
-  // Home shard: the tracks the server derives from the source (transcoded renditions, ids
-  // from media::kFirstDerivedTrackId); their frames go through publish() like the source's.
-  void set_derived_tracks(std::vector<media::TrackInfo> tracks);
+  // Home shard: the tracks that `producer` (the video ladder, the audio bridge, ...) derives
+  // from the source, replacing that producer's earlier list; ids in the producer's own range
+  // (see media/track_info.hpp). Every shard's derived_tracks() is the union of all
+  // producers' lists, ordered by id. Their frames go through publish() like the source's.
+  void set_derived_tracks(std::string_view producer, std::vector<media::TrackInfo> tracks);
   void publish(const media::FramePtr& frame);
+  // Also forgets the keyframe requester.
   void end();
+
+  // Home shard: how to ask the publisher for a keyframe (a WHIP session sends a PLI);
+  // nullptr clears it. The publisher session sets it and clears it when it ends.
+  void set_keyframe_requester(std::function<void()> requester);
+  // Any shard: asks the publisher for a keyframe (a new or recovering viewer). Posts to the
+  // home shard; at most one request per options.keyframe_request_interval reaches the
+  // requester, and none when there is no requester.
+  void request_keyframe();
 
   // Shard `shard`, on that shard: a new subscription that starts at the most recent
   // keyframe (the cached GOP). unsubscribe() when done.
@@ -82,6 +100,9 @@ class Stream : public std::enable_shared_from_this<Stream> {
   // Home shard only.
   std::vector<bool> shard_wants_frames_;
   bool ended_ = false;
+  std::map<std::string, std::vector<media::TrackInfo>, std::less<>> derived_by_producer_;
+  std::function<void()> keyframe_requester_;
+  std::optional<std::chrono::steady_clock::time_point> last_keyframe_request_;
 };
 
 }  // namespace vela::router

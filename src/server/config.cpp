@@ -241,6 +241,7 @@ std::map<std::string, Setter> setters(Config& c) {
       {"transcode.x264_preset", text(c.transcode.x264_preset, {"ultrafast", "superfast", "veryfast", "faster", "fast",
                                                                 "medium", "slow", "slower", "veryslow"})},
       {"transcode.streams", transcode_streams(c.transcode.streams)},
+      {"transcode.audio_bridge", flag(c.transcode.audio_bridge)},
       {"auth.mode", text(c.auth.mode, {"open", "keys"})},
       {"auth.keys", string_map(c.auth.keys)},
       {"restream.destinations", text_list_map(c.restream.destinations)},

@@ -61,6 +61,9 @@ struct TranscodeConfig {
   transcode::Ladder ladder = transcode::default_ladder();
   double keyframe_interval_s = 0;     // 0: renditions start GOPs on the source's keyframes
   std::string x264_preset = "veryfast";
+  // AAC <-> Opus for every stream (WebRTC plays AAC sources, LL-HLS plays Opus sources),
+  // independent of `enabled`: once per stream on the worker pool.
+  bool audio_bridge = true;
   // Per stream name (`transcode.streams.{name}`): enabled, passthrough and ladder overrides.
   std::map<std::string, transcode::LadderOverride> streams;
 };

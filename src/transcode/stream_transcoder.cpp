@@ -118,7 +118,7 @@ void StreamTranscoder::plan(const media::TrackInfo& track) {
 void StreamTranscoder::deliver(PipelineOutput out) {
   if (stopped_) return;
   const std::string& name = stream_->name();
-  if (out.tracks) stream_->set_derived_tracks(std::move(*out.tracks));
+  if (out.tracks) stream_->set_derived_tracks("ladder", std::move(*out.tracks));
   for (auto& [rendition, frame] : out.frames) {
     stream_->publish(frame);
     encoded_[rendition]->add();

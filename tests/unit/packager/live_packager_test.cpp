@@ -6,6 +6,7 @@
 
 #include "media/codec/aac.hpp"
 #include "media/codec/h264.hpp"
+#include "packager/packaged_audio.hpp"
 #include "unit/packager/hls_test_util.hpp"
 
 namespace vela::packager {
@@ -111,6 +112,7 @@ class LivePackagerTest : public ::testing::Test {
 
 TEST_F(LivePackagerTest, DerivedRenditionsShareSegmentNumbersWithTheSource) {
   stream_->set_derived_tracks(
+      "ladder",
       {video_track(k480Id, 854, 480, "480p"), video_track(k360Id, 640, 360, "360p")});
   // 480p trails the source by 4 frames from the start; 360p starts 3.5 s in.
   for (int i = 0; i < 300; ++i) {
@@ -147,7 +149,7 @@ TEST_F(LivePackagerTest, MultivariantListsRenditionsWithMediaHighestFirst) {
   r360.bitrate = 600'000;
   auto r480 = video_track(k480Id, 854, 480, "480p");
   r480.bitrate = 1'000'000;
-  stream_->set_derived_tracks({r360, r480});
+  stream_->set_derived_tracks("ladder", {r360, r480});
   for (int i = 0; i < 90; ++i) {
     publish_source(i);
     if (i >= 2) publish_derived(k360Id, i - 2);
@@ -183,7 +185,7 @@ TEST_F(LivePackagerTest, MultivariantListsRenditionsWithMediaHighestFirst) {
 }
 
 TEST_F(LivePackagerTest, AStoppedRenditionEndsAndAGapStartsItsPlaylistOver) {
-  stream_->set_derived_tracks({video_track(k480Id, 854, 480, "480p")});
+  stream_->set_derived_tracks("ladder", {video_track(k480Id, 854, 480, "480p")});
   for (int i = 0; i < 120; ++i) {
     publish_source(i);
     publish_derived(k480Id, i);
@@ -204,7 +206,7 @@ TEST_F(LivePackagerTest, AStoppedRenditionEndsAndAGapStartsItsPlaylistOver) {
     EXPECT_EQ(segment_starts("video").at(msn), wall);
 
   // The transcoder drops the rung: its playlist ends and players are no longer offered it.
-  stream_->set_derived_tracks({});
+  stream_->set_derived_tracks("ladder", {});
   publish_source(330);
   EXPECT_TRUE(timeline("480p").ended());
   EXPECT_EQ(with_prefix(lines_of(state().multivariant().text()), "#EXT-X-STREAM-INF:").size(), 1u);
@@ -212,6 +214,123 @@ TEST_F(LivePackagerTest, AStoppedRenditionEndsAndAGapStartsItsPlaylistOver) {
 
   packager_->stop();
   EXPECT_TRUE(timeline("video").ended());
+}
+
+// --- audio: a source with Opus audio (WebRTC) is packaged with the audio bridge's AAC.
+
+constexpr uint32_t kBridgedId = media::kFirstAudioBridgeTrackId;
+
+media::TrackInfo opus_track(uint32_t id, std::string rendition = {}) {
+  media::TrackInfo track;
+  track.id = id;
+  track.kind = media::MediaKind::audio;
+  track.codec = media::Codec::opus;
+  track.timescale = 48'000;
+  track.codec_string = "opus";
+  track.sample_rate = 48'000;
+  track.channels = 2;
+  track.rendition = std::move(rendition);
+  return track;
+}
+
+media::TrackInfo bridged_aac() {
+  auto track = *media::codec::make_aac_track(kBridgedId, base::Buffer::copy_of(kAsc));
+  track.rendition = "audio-aac";
+  return track;
+}
+
+// The bytes of every part of the source rendition, as text.
+std::string all_parts(const LiveTimeline& timeline) {
+  std::string out;
+  for (const auto& segment : timeline.segments()) {
+    for (const auto& part : segment.parts) out += part.data.text();
+  }
+  return out;
+}
+
+TEST_F(LivePackagerTest, OpusSourceWaitsForTheBridgedAacAndPackagesIt) {
+  stream_->set_tracks({video_track(kVideoId, 1920, 1080), opus_track(kAudioId)});
+  for (int i = 0; i < 10; ++i) publish_source(i);  // a third of a second: held back
+  EXPECT_EQ(directory_.find("demo"), nullptr);
+  stream_->set_derived_tracks("audio_bridge", {bridged_aac()});
+  int64_t bridged = 0;
+  for (int i = 10; i < 200; ++i) {
+    publish_source(i);
+    // The bridge's AAC comes a few frames behind the video, on the source's clock.
+    while (bridged * 1024 * 90000 / 48000 <= kFirstPts + (i - 3) * kFrameTicks) {
+      stream_->publish(frame(kBridgedId, bridged++ * 1024, 0, true));
+    }
+  }
+  auto variants = with_prefix(lines_of(state().multivariant().text()), "#EXT-X-STREAM-INF:");
+  ASSERT_EQ(variants.size(), 1u);
+  EXPECT_EQ(attribute(variants[0], "CODECS"), "\"avc1.64001f,mp4a.40.2\"");
+  // Nothing held was lost, and the segmenter never restarted for the audio.
+  const auto& video = timeline("video");
+  ASSERT_GE(video.segments().size(), 3u);
+  EXPECT_EQ(video.segments().front().wall_clock_us, kWallBaseUs + kFirstPts * 100 / 9);
+  EXPECT_EQ(video.oldest_init_id(), video.current_init_id());
+  std::string parts = all_parts(video);
+  EXPECT_NE(parts.find("frame 1900@"), std::string::npos) << "the bridged AAC is muxed";
+  EXPECT_EQ(parts.find("frame 2@"), std::string::npos) << "the Opus source audio is not";
+}
+
+TEST_F(LivePackagerTest, DerivedRenditionsOfAnOpusSourceCarryTheBridgedAac) {
+  stream_->set_tracks({video_track(kVideoId, 1920, 1080), opus_track(kAudioId)});
+  stream_->set_derived_tracks("audio_bridge", {bridged_aac()});
+  stream_->set_derived_tracks("ladder", {video_track(k480Id, 854, 480, "480p")});
+  int64_t bridged = 0;
+  for (int i = 0; i < 120; ++i) {
+    publish_source(i);
+    publish_derived(k480Id, i);
+    while (bridged * 1024 * 90000 / 48000 <= kFirstPts + i * kFrameTicks) {
+      stream_->publish(frame(kBridgedId, bridged++ * 1024, 0, true));
+    }
+  }
+  auto variants = with_prefix(lines_of(state().multivariant().text()), "#EXT-X-STREAM-INF:");
+  ASSERT_EQ(variants.size(), 2u);
+  for (const auto& variant : variants) EXPECT_EQ(attribute(variant, "CODECS"), "\"avc1.64001f,mp4a.40.2\"");
+  EXPECT_NE(all_parts(timeline("480p")).find("frame 1900@"), std::string::npos);
+  EXPECT_EQ(state().find("audio-aac"), nullptr) << "derived audio is not a rendition of its own";
+}
+
+TEST_F(LivePackagerTest, WithoutABridgedTrackAnOpusSourceIsPackagedVideoOnlyAfterTheWait) {
+  stream_->set_tracks({video_track(kVideoId, 1920, 1080), opus_track(kAudioId)});
+  for (int i = 0; i < 25; ++i) publish_source(i);  // < 1 s
+  EXPECT_EQ(directory_.find("demo"), nullptr);
+  for (int i = 25; i < 120; ++i) publish_source(i);
+  auto variants = with_prefix(lines_of(state().multivariant().text()), "#EXT-X-STREAM-INF:");
+  ASSERT_EQ(variants.size(), 1u);
+  EXPECT_EQ(attribute(variants[0], "CODECS"), "\"avc1.64001f\"");
+  EXPECT_EQ(timeline("video").segments().front().wall_clock_us, kWallBaseUs + kFirstPts * 100 / 9)
+      << "the held frames are packaged, not dropped";
+}
+
+TEST_F(LivePackagerTest, ABridgedOpusTrackOfAnAacSourceIsNeverPackaged) {
+  stream_->set_derived_tracks("audio_bridge", {opus_track(kBridgedId, "audio-opus")});
+  for (int i = 0; i < 120; ++i) {
+    publish_source(i);
+    stream_->publish(frame(kBridgedId, i * 1600, 0, true));
+  }
+  auto variants = with_prefix(lines_of(state().multivariant().text()), "#EXT-X-STREAM-INF:");
+  ASSERT_EQ(variants.size(), 1u);
+  EXPECT_EQ(attribute(variants[0], "CODECS"), "\"avc1.64001f,mp4a.40.2\"");
+  EXPECT_EQ(state().find("audio-opus"), nullptr);
+  std::string parts = all_parts(timeline("video"));
+  EXPECT_NE(parts.find("frame 2@"), std::string::npos);
+  EXPECT_EQ(parts.find("frame 1900@"), std::string::npos);
+}
+
+TEST(PackagedAudio, SourceAacElseDerivedAacNeverOpus) {
+  auto video = video_track(kVideoId, 1280, 720);
+  auto aac = *media::codec::make_aac_track(kAudioId, base::Buffer::copy_of(kAsc));
+  auto opus = opus_track(kAudioId);
+  EXPECT_EQ(packaged_audio({video, aac}, {bridged_aac()})->id, kAudioId);
+  EXPECT_EQ(packaged_audio({video, opus}, {video_track(k480Id, 854, 480, "480p"), bridged_aac()})->id, kBridgedId);
+  EXPECT_FALSE(packaged_audio({video, opus}, {opus_track(kBridgedId, "audio-opus")}));
+  EXPECT_FALSE(packaged_audio({video}, {bridged_aac()})) << "no source audio: nothing to stand in for";
+  EXPECT_TRUE(needs_derived_audio({video, opus}));
+  EXPECT_FALSE(needs_derived_audio({video, aac}));
+  EXPECT_FALSE(needs_derived_audio({video}));
 }
 
 }  // namespace

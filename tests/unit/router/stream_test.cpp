@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
 
 #include "router/stream_registry.hpp"
@@ -135,13 +136,109 @@ TEST(Stream, DerivedTracksReachEveryShardBesideTheSourceTracks) {
   rendition.rendition = "360p";
   on_shard(shards, 0, [&] {
     stream->set_tracks(av_tracks());
-    stream->set_derived_tracks({rendition});
+    stream->set_derived_tracks("ladder", {rendition});
   });
   on_shard(shards, 1, [&] {
     ASSERT_EQ(stream->tracks(1).size(), 2u);
     ASSERT_EQ(stream->derived_tracks(1).size(), 1u);
     EXPECT_EQ(stream->derived_tracks(1)[0].rendition, "360p");
   });
+  shards.abort();
+  shards.join();
+}
+
+}  // namespace
+}  // namespace vela::router
+
+namespace vela::router {
+namespace {
+
+media::TrackInfo derived(uint32_t id, std::string rendition) {
+  media::TrackInfo track;
+  track.id = id;
+  track.rendition = std::move(rendition);
+  return track;
+}
+
+std::vector<uint32_t> ids_of(const std::vector<media::TrackInfo>& tracks) {
+  std::vector<uint32_t> ids;
+  for (const auto& t : tracks) ids.push_back(t.id);
+  return ids;
+}
+
+TEST(Stream, DerivedTracksAreTheUnionOfEveryProducersListOrderedById) {
+  runtime::ShardSet shards(2);
+  shards.start();
+  auto stream = std::make_shared<Stream>("s", shards, 0, StreamOptions{});
+  const uint32_t audio = media::kFirstAudioBridgeTrackId;
+  const uint32_t r720 = media::kFirstDerivedTrackId, r360 = media::kFirstDerivedTrackId + 1;
+  on_shard(shards, 0, [&] {
+    stream->set_tracks(av_tracks());
+    stream->set_derived_tracks("audio_bridge", {derived(audio, "audio-opus")});
+    stream->set_derived_tracks("ladder", {derived(r360, "360p"), derived(r720, "720p")});
+  });
+  on_shard(shards, 1, [&] { EXPECT_EQ(ids_of(stream->derived_tracks(1)), (std::vector<uint32_t>{r720, r360, audio})); });
+  // A producer's new list replaces only its own.
+  on_shard(shards, 0, [&] {
+    stream->set_derived_tracks("ladder", {derived(r360, "360p")});
+    EXPECT_EQ(ids_of(stream->derived_tracks(0)), (std::vector<uint32_t>{r360, audio}));
+    stream->set_derived_tracks("audio_bridge", {});
+  });
+  on_shard(shards, 1, [&] { EXPECT_EQ(ids_of(stream->derived_tracks(1)), (std::vector<uint32_t>{r360})); });
+  shards.abort();
+  shards.join();
+}
+
+TEST(Stream, KeyframeRequestsReachThePublisherRateLimited) {
+  runtime::ShardSet shards(2);
+  shards.start();
+  auto stream = std::make_shared<Stream>("s", shards, 0, StreamOptions{.keyframe_request_interval = std::chrono::hours(1)});
+  std::atomic<int> asked{0};
+  std::atomic<bool> on_home{true};
+  on_shard(shards, 1, [&] { stream->request_keyframe(); });  // no requester yet: nothing happens
+  on_shard(shards, 0, [&] {
+    stream->set_keyframe_requester([&] {
+      if (!shards.at(0).running_in_this_thread()) on_home = false;
+      ++asked;
+    });
+  });
+  EXPECT_EQ(asked, 0);
+  // Viewers on both shards ask at once: one request reaches the publisher in the interval.
+  for (int i = 0; i < 3; ++i) {
+    on_shard(shards, 1, [&] { stream->request_keyframe(); });
+    on_shard(shards, 0, [&] { stream->request_keyframe(); });
+  }
+  on_shard(shards, 0, [] {});
+  EXPECT_EQ(asked, 1);
+  EXPECT_TRUE(on_home) << "the requester runs on the home shard";
+  shards.abort();
+  shards.join();
+}
+
+TEST(Stream, KeyframeRequestsPassEachIntervalAndStopWhenTheStreamEnds) {
+  runtime::ShardSet shards(2);
+  shards.start();
+  auto stream = std::make_shared<Stream>("s", shards, 0, StreamOptions{.keyframe_request_interval = std::chrono::milliseconds(0)});
+  std::atomic<int> asked{0};
+  on_shard(shards, 0, [&] { stream->set_keyframe_requester([&] { ++asked; }); });
+  on_shard(shards, 1, [&] {
+    stream->request_keyframe();
+    stream->request_keyframe();
+  });
+  on_shard(shards, 1, [] {});
+  on_shard(shards, 0, [] {});
+  EXPECT_EQ(asked, 2) << "no interval: every request passes";
+  on_shard(shards, 0, [&] { stream->set_keyframe_requester(nullptr); });
+  on_shard(shards, 1, [&] { stream->request_keyframe(); });
+  on_shard(shards, 0, [] {});
+  EXPECT_EQ(asked, 2) << "cleared requester";
+  on_shard(shards, 0, [&] {
+    stream->set_keyframe_requester([&] { ++asked; });
+    stream->end();
+    stream->request_keyframe();
+  });
+  on_shard(shards, 0, [] {});
+  EXPECT_EQ(asked, 2) << "an ended stream forgets its requester";
   shards.abort();
   shards.join();
 }
