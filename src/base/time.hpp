@@ -43,6 +43,13 @@ class ClockUnwrapper {
   bool started_ = false;
 };
 
+// A steady clock for timers and protocol state machines (never jumps).
+inline int64_t monotonic_micros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 inline int64_t wall_clock_micros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())

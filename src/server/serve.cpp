@@ -21,6 +21,8 @@
 #include "server/restream_routes.hpp"
 #include "server/transcode_routes.hpp"
 #include "server/web_routes.hpp"
+#include "server/webrtc_service.hpp"
+#include "transcode/audio_bridge.hpp"
 #include "transcode/thumbnail_maker.hpp"
 #include "transcode/transcode_observer.hpp"
 
@@ -43,6 +45,8 @@ packager::LivePackagerOptions packaging_options(const Config& config) {
   options.timeline.target_duration_s = static_cast<uint32_t>(config.hls.segment_target_s + 0.5);
   options.timeline.window_segments = config.hls.window_segments;
   options.queue_frames = config.stream.subscriber_queue_frames;
+  // Without the audio bridge an Opus source never gets AAC: package its video at once.
+  if (!config.transcode.audio_bridge) options.bridged_audio_wait_s = 0;
   return options;
 }
 
@@ -135,6 +139,9 @@ int serve(const Config& config) {
   transcode_options.preset = config.transcode.x264_preset;
   transcode_options.subscription_frames = config.stream.subscriber_queue_frames;
   transcode::TranscodeObserver transcoder(shards, workers, ladders, transcode_status, transcode_options, metrics);
+  // AAC <-> Opus once per stream (WHEP plays AAC sources, LL-HLS Opus ones), on the same pool.
+  transcode::AudioBridge audio_bridge(shards, workers, {.subscription_frames = config.stream.subscriber_queue_frames},
+                                      metrics);
 
   http::HlsOrigin origin(directory_ptrs,
                          {config.hls.blocking_timeout_s,
@@ -163,8 +170,20 @@ int serve(const Config& config) {
   publish_observers.add(packaging);
   publish_observers.add(thumbnail_maker);
   publish_observers.add(transcoder);
+  if (config.transcode.audio_bridge) publish_observers.add(audio_bridge);
   publish_observers.add(restream_observer);
   ingest::PublishContext publish_context{registry, authorizer, publish_observers, metrics};
+  // WebRTC (WHIP/WHEP): one UDP + ICE-TCP port per shard from webrtc.listen's port on.
+  auto webrtc = WebRtcService::create(shards, publish_context, config);
+  if (!webrtc) {
+    spdlog::critical("{}", webrtc.error().message);
+    return 1;
+  }
+  (*webrtc)->add_routes(router);
+  if (base::Status status = (*webrtc)->start(); !status) {
+    spdlog::critical("{}", status.error().message);
+    return 1;
+  }
   auto per_shard = [&](uint32_t total) { return std::max<uint32_t>(1, total / static_cast<uint32_t>(shard_count)); };
   for (const auto* endpoint : {&*http_endpoint, &*rtmp_endpoint}) {
     if (base::Status free = runtime::ensure_port_free(shards.at(0).io(), *endpoint); !free) {
@@ -214,8 +233,8 @@ int serve(const Config& config) {
     return 1;
   }
   shards.start();
-  spdlog::info("vela serving: http {} rtmp {} srt {} shards {} data_dir {}", config.http.listen, config.rtmp.listen,
-               config.srt.listen, shard_count, config.data_dir);
+  spdlog::info("vela serving: http {} rtmp {} srt {} webrtc {} (+{} ports) shards {} data_dir {}", config.http.listen,
+               config.rtmp.listen, config.srt.listen, config.webrtc_listen, shard_count - 1, shard_count, config.data_dir);
 
   asio::io_context signals_io;
   asio::signal_set signals(signals_io, SIGINT, SIGTERM);
@@ -230,6 +249,7 @@ int serve(const Config& config) {
   // Stop accepting and end every publish (packagers flush, playlists get EXT-X-ENDLIST).
   on_every_shard(shards, [&](size_t i) {
     rtmp_listeners[i]->stop();
+    (*webrtc)->stop(i);
     http_servers[i]->stop();
   });
   // In-flight HTTP exchanges (parked reloads included) get a few seconds to finish.

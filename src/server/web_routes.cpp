@@ -83,6 +83,9 @@ void add_web_routes(http::Router& router, const router::StreamRegistry& registry
   router.add_prefix(verb::get, "/watch/", [](const http::Request&, http::RequestContext&) -> asio::awaitable<http::Response> {
     co_return asset_response("watch.html");
   });
+  router.add(verb::get, "/studio", [](const http::Request&, http::RequestContext&) -> asio::awaitable<http::Response> {
+    co_return asset_response("studio.html");
+  });
   router.add_prefix(verb::get, "/assets/", [](const http::Request&, http::RequestContext& ctx) -> asio::awaitable<http::Response> {
     co_return asset_response(std::string_view(ctx.path).substr(1));
   });
@@ -105,12 +108,21 @@ void add_web_routes(http::Router& router, const router::StreamRegistry& registry
       json::array tracks;
       for (const auto& t : stream->tracks(ctx.shard)) tracks.push_back(describe_track(t));
       o["tracks"] = std::move(tracks);
+      // Made by the server from the source: ladder renditions, bridged audio (AAC <-> Opus).
+      json::array derived;
+      for (const auto& t : stream->derived_tracks(ctx.shard)) {
+        json::object d = describe_track(t);
+        d["rendition"] = t.rendition;
+        derived.push_back(std::move(d));
+      }
+      o["derived_tracks"] = std::move(derived);
       o["ingest"] = describe_ingest(stream->status().ingest());
       json::array cues;
       for (const auto& cue : stream->status().cues()) cues.push_back(describe_cue(cue));
       o["cues"] = std::move(cues);
       o["playback"] = {{"hls", "/live/" + stream->name() + "/index.m3u8"},
                        {"watch", "/watch/" + stream->name()},
+                       {"whep", "/whep/" + stream->name()},
                        {"thumbnail", "/live/" + stream->name() + "/thumbnail.jpg"}};
       streams.push_back(std::move(o));
     }

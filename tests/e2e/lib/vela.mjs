@@ -4,6 +4,7 @@ import dgram from 'node:dgram';
 import { accessSync, constants, statSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import { waitFor, sleep } from './harness.mjs';
 
 export const FFMPEG = process.env.FFMPEG || '/usr/bin/ffmpeg';
@@ -53,19 +54,34 @@ export async function freeTcpPorts(n) {
   }
 }
 
-/** A port free for UDP and TCP on 127.0.0.1 (WebRTC uses both on one port). */
-export async function freeUdpPort(avoid = []) {
+/**
+ * A port free for UDP and TCP on 127.0.0.1 (WebRTC uses both on one port), with the
+ * `count - 1` ports after it free too (vela's WebRTC takes one port per shard).
+ */
+export async function freeUdpPort(avoid = [], count = 1) {
+  const freeForBoth = async (port) => {
+    const socket = dgram.createSocket('udp4');
+    const udpFree = await new Promise((resolve) => {
+      socket.once('error', () => resolve(false));
+      socket.bind(port, '127.0.0.1', () => resolve(true));
+    });
+    const tcp = net.createServer();
+    const tcpFree = udpFree && (await listen(tcp, port).then(() => true, () => false));
+    await new Promise((resolve) => (tcpFree ? tcp.close(() => resolve()) : resolve()));
+    await new Promise((resolve) => (udpFree ? socket.close(() => resolve()) : resolve()));
+    return tcpFree;
+  };
   for (let attempt = 0; attempt < 20; attempt++) {
     const socket = dgram.createSocket('udp4');
     const port = await new Promise((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(0, '127.0.0.1', () => resolve(socket.address().port));
     });
-    const tcp = net.createServer();
-    const tcpFree = await listen(tcp, port).then(() => true, () => false);
-    await new Promise((resolve) => (tcpFree ? tcp.close(() => resolve()) : resolve()));
     await new Promise((resolve) => socket.close(() => resolve()));
-    if (tcpFree && !avoid.includes(port)) return port;
+    if (port + count > 65535) continue;
+    let free = true;
+    for (let p = port; p < port + count && free; p++) free = !avoid.includes(p) && (await freeForBoth(p));
+    if (free) return port;
   }
   throw new Error('no free UDP+TCP port found');
 }
@@ -187,7 +203,7 @@ export async function startVela(h, { set = {}, healthTimeoutMs = 20000, name = '
   for (let attempt = 1; ; attempt++) {
     const [httpPort, rtmpPort] = await freeTcpPorts(2);
     const srtPort = await freeUdpPort([httpPort, rtmpPort]);
-    const webrtcPort = await freeUdpPort([httpPort, rtmpPort, srtPort]);
+    const webrtcPort = await freeUdpPort([httpPort, rtmpPort, srtPort], os.cpus().length);
     const dataDir = await h.dir(`${name}-data-${attempt}`);
     const settings = {
       'http.listen': `127.0.0.1:${httpPort}`,

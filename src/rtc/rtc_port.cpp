@@ -1,0 +1,190 @@
+#include "rtc/rtc_port.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "base/time.hpp"
+#include "protocol/dtls/packet_kind.hpp"
+#include "protocol/stun/ice_lite.hpp"
+#include "rtc/socket_address_conversion.hpp"
+
+namespace vela::rtc {
+
+namespace asio = boost::asio;
+using protocol::dtls::PacketKind;
+
+namespace {
+// A path is a UDP address or TCP link; a peer checks a handful at most (IPv4/IPv6, UDP/TCP).
+constexpr size_t kMaxPathsPerConnection = 8;
+constexpr size_t kReceiveBufferBytes = 2048;  // WebRTC keeps datagrams under the path MTU
+}  // namespace
+
+RtcPort::RtcPort(runtime::Shard& shard, RtcPortOptions options, base::MetricsRegistry& metrics)
+    : shard_(shard),
+      options_(options),
+      udp_(shard.io()),
+      tcp_(shard.io()),
+      ticker_(shard.io()),
+      receive_buffer_(kReceiveBufferBytes),
+      udp_send_drops_(metrics.counter("vela_webrtc_udp_send_drops_total",
+                                      "WebRTC datagrams dropped because the socket buffer was full")),
+      unknown_packets_(metrics.counter("vela_webrtc_unknown_packets_total",
+                                       "WebRTC datagrams from no known session (dropped)")) {}
+
+RtcPort::~RtcPort() = default;
+
+base::Status RtcPort::start() {
+  boost::system::error_code ec;
+  asio::ip::udp::endpoint udp_endpoint(options_.address, options_.port);
+  udp_.open(udp_endpoint.protocol(), ec);
+  if (!ec) udp_.bind(udp_endpoint, ec);
+  if (ec) return base::make_error("webrtc UDP " + udp_endpoint.address().to_string() + ":" +
+                                  std::to_string(options_.port) + ": " + ec.message());
+  udp_.non_blocking(true, ec);
+  // Room for bursts (a keyframe to many viewers) without drops.
+  udp_.set_option(asio::socket_base::send_buffer_size(4 << 20), ec);
+  udp_.set_option(asio::socket_base::receive_buffer_size(4 << 20), ec);
+  ec.clear();
+  asio::ip::tcp::endpoint tcp_endpoint(options_.address, options_.port);
+  tcp_.open(tcp_endpoint.protocol(), ec);
+  if (!ec) tcp_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) tcp_.bind(tcp_endpoint, ec);
+  if (!ec) tcp_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return base::make_error("webrtc ICE-TCP " + tcp_endpoint.address().to_string() + ":" +
+                                  std::to_string(options_.port) + ": " + ec.message());
+  receive_udp();
+  accept_tcp();
+  tick();
+  return {};
+}
+
+void RtcPort::stop() {
+  stopped_ = true;
+  auto connections = by_id_;
+  for (auto& [id, connection] : connections) connection->close("server shutting down");
+  by_id_.clear();
+  by_ufrag_.clear();
+  by_path_.clear();
+  auto links = tcp_links_;
+  for (auto& [id, link] : links) link->close();
+  tcp_links_.clear();
+  boost::system::error_code ignored;
+  udp_.close(ignored);
+  tcp_.close(ignored);
+  ticker_.cancel();
+}
+
+base::Status RtcPort::add(std::shared_ptr<PeerConnection> connection) {
+  if (stopped_) return base::make_error("server is shutting down");
+  if (by_id_.size() >= options_.max_connections)
+    return base::make_error("too many WebRTC sessions on this shard (" + std::to_string(options_.max_connections) + ")");
+  if (by_ufrag_.contains(connection->local_ufrag())) return base::make_error("ICE ufrag collision");
+  by_ufrag_[connection->local_ufrag()] = connection;
+  by_id_[connection->id()] = std::move(connection);
+  return {};
+}
+
+std::shared_ptr<PeerConnection> RtcPort::find(const std::string& id) const {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : it->second;
+}
+
+void RtcPort::receive_udp() {
+  udp_.async_receive_from(asio::buffer(receive_buffer_), receive_from_,
+                          [this](const boost::system::error_code& ec, size_t n) {
+                            if (stopped_ || ec == asio::error::operation_aborted) return;
+                            if (!ec) {
+                              RtcPath from{to_socket_address(receive_from_.address(), receive_from_.port()), 0};
+                              dispatch(std::span(receive_buffer_).first(n), from);
+                            }
+                            receive_udp();
+                          });
+}
+
+void RtcPort::accept_tcp() {
+  tcp_.async_accept([this](const boost::system::error_code& ec, asio::ip::tcp::socket socket) {
+    if (stopped_ || ec == asio::error::operation_aborted) return;
+    if (!ec && tcp_links_.size() < options_.max_tcp_links) {
+      boost::system::error_code remote_ec;
+      auto remote = socket.remote_endpoint(remote_ec);
+      if (!remote_ec) {
+        socket.set_option(asio::ip::tcp::no_delay(true), remote_ec);
+        uint64_t id = next_tcp_id_++;
+        RtcPath path{to_socket_address(remote.address(), remote.port()), id};
+        auto link = std::make_shared<IceTcpLink>(
+            std::move(socket), path, [this](std::span<uint8_t> packet, const RtcPath& from) { dispatch(packet, from); },
+            [this](uint64_t closed_id) {
+              tcp_links_.erase(closed_id);
+              std::erase_if(by_path_, [closed_id](const auto& entry) { return entry.first.tcp_connection == closed_id; });
+            },
+            options_.tcp_queue_bytes);
+        tcp_links_[id] = link;
+        link->start();
+      }
+    }
+    accept_tcp();
+  });
+}
+
+void RtcPort::dispatch(std::span<uint8_t> datagram, const RtcPath& from) {
+  int64_t now_us = base::monotonic_micros();
+  if (protocol::dtls::classify_packet(datagram) == PacketKind::stun) {
+    auto username = protocol::stun::ice_username(datagram);
+    if (!username) {
+      unknown_packets_.add();
+      return;
+    }
+    auto it = by_ufrag_.find(std::string(username->local));
+    if (it == by_ufrag_.end()) {
+      unknown_packets_.add();
+      return;
+    }
+    auto connection = it->second;
+    if (connection->on_stun(datagram, from, now_us) && !by_path_.contains(from)) {
+      size_t paths = std::count_if(by_path_.begin(), by_path_.end(),
+                                   [&](const auto& entry) { return entry.second == connection; });
+      if (paths < kMaxPathsPerConnection) by_path_[from] = connection;
+    }
+    return;
+  }
+  auto it = by_path_.find(from);
+  if (it == by_path_.end()) {
+    unknown_packets_.add();
+    return;
+  }
+  it->second->on_packet(datagram, from, now_us);
+}
+
+void RtcPort::send_datagram(std::span<const uint8_t> datagram, const RtcPath& path) {
+  if (stopped_) return;
+  if (path.is_tcp()) {
+    auto it = tcp_links_.find(path.tcp_connection);
+    if (it != tcp_links_.end()) it->second->send(datagram);
+    return;
+  }
+  boost::system::error_code ec;
+  udp_.send_to(asio::buffer(datagram.data(), datagram.size()), to_udp_endpoint(path.remote), 0, ec);
+  if (ec) udp_send_drops_.add();
+}
+
+void RtcPort::tick() {
+  if (stopped_) return;
+  int64_t now_us = base::monotonic_micros();
+  std::vector<std::shared_ptr<PeerConnection>> closed;
+  for (auto& [id, connection] : by_id_) {
+    connection->on_tick(now_us);
+    if (connection->closed()) closed.push_back(connection);
+  }
+  for (auto& connection : closed) forget(connection);
+  ticker_.expires_after(options_.tick);
+  ticker_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) tick();
+  });
+}
+
+void RtcPort::forget(const std::shared_ptr<PeerConnection>& connection) {
+  by_id_.erase(connection->id());
+  by_ufrag_.erase(connection->local_ufrag());
+  std::erase_if(by_path_, [&](const auto& entry) { return entry.second == connection; });
+}
+
+}  // namespace vela::rtc

@@ -1,0 +1,206 @@
+#include "server/webrtc_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "auth/publish_auth.hpp"
+#include "base/time.hpp"
+#include "egress/whep_session.hpp"
+#include "ingest/whip_session.hpp"
+#include "protocol/dtls/srtp_session.hpp"
+#include "rtc/local_candidates.hpp"
+#include "runtime/listener.hpp"
+
+namespace vela::server {
+
+namespace asio = boost::asio;
+namespace sdp = protocol::sdp;
+using http::beast_http::field;
+using http::beast_http::verb;
+
+namespace {
+
+constexpr std::string_view kWhipRoute = "/whip/{}";
+constexpr std::string_view kWhepRoute = "/whep/{}";
+
+http::Response problem(http::Status status, std::string_view message) {
+  return http::text_response(status, std::string(message) + "\n");
+}
+
+bool is_sdp(const http::Request& request) {
+  std::string_view type = request[field::content_type];
+  return type.substr(0, type.find(';')) == "application/sdp";
+}
+
+// "Bearer <key>" -> key; empty when absent.
+std::string bearer_token(const http::Request& request) {
+  std::string_view value = request[field::authorization];
+  constexpr std::string_view kBearer = "Bearer ";
+  if (value.size() <= kBearer.size() || !std::equal(kBearer.begin(), kBearer.end(), value.begin(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+      }))
+    return {};
+  return std::string(value.substr(kBearer.size()));
+}
+
+http::Response created(std::string_view kind, const std::string& name, const rtc::AcceptedOffer& accepted) {
+  http::Response res = http::make_response(http::Status::created, "application/sdp", base::Buffer::copy_of(accepted.answer.text));
+  std::string location = "/" + std::string(kind) + "/" + name + "/" + accepted.connection->id();
+  res.set(field::location, location);
+  res.set(field::etag, "\"" + accepted.connection->id() + "\"");
+  res.set(field::cache_control, "no-store");
+  return res;
+}
+
+// "/whip/{name}/{id}" -> {name, id}.
+std::optional<std::pair<std::string, std::string>> session_path(std::string_view path) {
+  for (std::string_view prefix : {std::string_view("/whip/"), std::string_view("/whep/")}) {
+    if (!path.starts_with(prefix)) continue;
+    path.remove_prefix(prefix.size());
+    size_t slash = path.find('/');
+    if (slash == 0 || slash == std::string_view::npos) return std::nullopt;
+    std::string_view id = path.substr(slash + 1);
+    if (id.empty() || id.find('/') != std::string_view::npos) return std::nullopt;
+    return std::pair{std::string(path.substr(0, slash)), std::string(id)};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+WebRtcService::WebRtcService(runtime::ShardSet& shards, ingest::PublishContext& publish)
+    : shards_(shards), publish_(publish) {}
+
+base::Result<std::unique_ptr<WebRtcService>> WebRtcService::create(runtime::ShardSet& shards,
+                                                                   ingest::PublishContext& publish,
+                                                                   const Config& config) {
+  auto endpoint = runtime::parse_endpoint(config.webrtc_listen);
+  if (!endpoint) return base::make_error("config key 'webrtc.listen': " + endpoint.error().message);
+  if (endpoint->port() == 0 || endpoint->port() + shards.size() - 1 > 65535)
+    return base::make_error("config key 'webrtc.listen': needs a port with room for one port per shard");
+  auto addresses = rtc::candidate_addresses(config.webrtc_public_ips, endpoint->address());
+  if (!addresses) return base::make_error("config key 'webrtc.public_ips': " + addresses.error().message);
+  auto certificate = protocol::dtls::DtlsCertificate::generate();
+  if (!certificate) return base::make_error("DTLS certificate: " + certificate.error().message);
+
+  // libsrtp's first session in a process costs ~75 ms (its crypto backend starts up):
+  // pay that here rather than on a shard in the middle of traffic.
+  protocol::dtls::SrtpKeys warm_up_keys;
+  warm_up_keys.local_master.assign(protocol::dtls::kSrtpMasterKeySize + protocol::dtls::srtp_master_salt_size(warm_up_keys.profile), 1);
+  warm_up_keys.remote_master = warm_up_keys.local_master;
+  if (auto warm_up = protocol::dtls::SrtpSession::create(warm_up_keys); !warm_up)
+    return base::make_error("SRTP: " + warm_up.error().message);
+
+  auto service = std::make_unique<WebRtcService>(shards, publish);
+  // One keyframe per LL-HLS segment from WHIP publishers, who otherwise send one only at start.
+  service->whip_keyframe_interval_us_ = static_cast<int64_t>(config.hls.segment_target_s * 1'000'000);
+  // A feed's subscription first receives the stream's whole cached GOP (a WebRTC publisher
+  // sends keyframes only when asked), so it must hold that much on top of the usual queue.
+  egress::RtpFeedOptions feed_options;
+  feed_options.subscription_frames = config.stream.gop_cache_frames + config.stream.subscriber_queue_frames;
+  std::vector<rtc::RtcPort*> ports;
+  for (size_t i = 0; i < shards.size(); ++i) {
+    rtc::RtcPortOptions options;
+    options.address = endpoint->address();
+    options.port = static_cast<uint16_t>(endpoint->port() + i);
+    service->ports_.push_back(std::make_unique<rtc::RtcPort>(shards.at(i), options, publish.metrics));
+    ports.push_back(service->ports_.back().get());
+    service->feeds_.push_back(std::make_unique<egress::RtpFeedDirectory>(shards.at(i), feed_options));
+  }
+  service->endpoint_ = std::make_unique<rtc::RtcEndpoint>(shards, std::move(ports), std::move(*certificate),
+                                                          rtc::RtcEndpointOptions{*addresses, true, {}});
+  return service;
+}
+
+base::Status WebRtcService::start() {
+  for (auto& port : ports_) {
+    if (base::Status status = port->start(); !status) return base::make_error("config key 'webrtc.listen': " + status.error().message);
+  }
+  return {};
+}
+
+void WebRtcService::stop(size_t shard) { ports_.at(shard)->stop(); }
+
+void WebRtcService::add_routes(http::Router& router) {
+  router.add_pattern(verb::post, std::string(kWhipRoute), [this](const http::Request& req, http::RequestContext& ctx) -> asio::awaitable<http::Response> {
+    co_return whip(req, ctx);
+  });
+  router.add_pattern(verb::post, std::string(kWhepRoute), [this](const http::Request& req, http::RequestContext& ctx) -> asio::awaitable<http::Response> {
+    co_return whep(req, ctx);
+  });
+  for (verb method : {verb::delete_, verb::patch}) {
+    for (std::string prefix : {"/whip/", "/whep/"}) {
+      router.add_prefix(method, prefix, [this](const http::Request& req, http::RequestContext& ctx) -> asio::awaitable<http::Response> {
+        co_return session_request(req, ctx);
+      });
+    }
+  }
+}
+
+http::Response WebRtcService::whip(const http::Request& request, const http::RequestContext& ctx) {
+  std::string name(http::match_pattern(kWhipRoute, ctx.path).value_or(""));
+  if (!is_sdp(request)) return problem(http::Status::unsupported_media_type, "WHIP offers are application/sdp");
+  // Open mode: the key is the stream name, so no header means the name itself.
+  std::string key = bearer_token(request);
+  auto authorized = publish_.authorizer.authorize("live", key.empty() ? name : key);
+  if (!authorized) return problem(http::Status::unauthorized, "publish refused: " + authorized.error().message);
+  if (*authorized != name) return problem(http::Status::forbidden, "this key publishes another stream");
+  auto stream = publish_.registry.claim(name, ctx.shard);
+  if (!stream) return problem(http::Status::conflict, "publish refused: " + stream.error().message);
+
+  auto accepted = endpoint_->accept_offer(ctx.shard, request.body(), sdp::ServerRole::ingest, {});
+  if (!accepted) {
+    publish_.registry.release(*stream);
+    spdlog::info("whip stream={} offer refused: {}", name, accepted.error().message);
+    return problem(http::Status::bad_request, accepted.error().message);
+  }
+  auto session = std::make_shared<ingest::WhipSession>(publish_, *stream, accepted->answer.negotiated, accepted->connection,
+                                                       whip_keyframe_interval_us_);
+  accepted->connection->set_observer(session);
+  session->start();
+  spdlog::info("whip stream={} session={} answered", name, accepted->connection->id());
+  return created("whip", name, *accepted);
+}
+
+http::Response WebRtcService::whep(const http::Request& request, const http::RequestContext& ctx) {
+  std::string name(http::match_pattern(kWhepRoute, ctx.path).value_or(""));
+  if (!is_sdp(request)) return problem(http::Status::unsupported_media_type, "WHEP offers are application/sdp");
+  auto stream = publish_.registry.find(name);
+  if (!stream) return problem(http::Status::not_found, "no live stream named '" + name + "'");
+
+  sdp::LocalSendSources send;
+  send.audio_ssrc = rtc::random_ssrc();
+  send.video_ssrc = rtc::random_ssrc();
+  send.video_rtx_ssrc = rtc::random_ssrc();
+  send.stream_id = name;
+  auto accepted = endpoint_->accept_offer(ctx.shard, request.body(), sdp::ServerRole::playback, send);
+  if (!accepted) {
+    spdlog::info("whep stream={} offer refused: {}", name, accepted.error().message);
+    return problem(http::Status::bad_request, accepted.error().message);
+  }
+  auto feed = feeds_.at(ctx.shard)->acquire(stream);
+  auto config = egress::ViewerSender::config_from(accepted->answer.negotiated, send.audio_ssrc, send.video_ssrc,
+                                                  send.video_rtx_ssrc);
+  // The session passes monotonic time; sender reports carry wall-clock NTP time.
+  config.wall_clock_offset_us = base::wall_clock_micros() - base::monotonic_micros();
+  auto session = std::make_shared<egress::WhepSession>(stream, std::move(feed), std::move(config), accepted->connection);
+  accepted->connection->set_observer(session);
+  spdlog::info("whep stream={} session={} answered", name, accepted->connection->id());
+  return created("whep", name, *accepted);
+}
+
+http::Response WebRtcService::session_request(const http::Request& request, const http::RequestContext& ctx) {
+  auto path = session_path(ctx.path);
+  if (!path) return problem(http::Status::not_found, "no such WebRTC session");
+  if (request.method() == verb::patch) {
+    if (request[field::content_type] != "application/trickle-ice-sdpfrag")
+      return problem(http::Status::unsupported_media_type, "PATCH takes application/trickle-ice-sdpfrag");
+    // A new ufrag means an ICE restart, which this ICE-lite server does not offer.
+    if (request.body().find("a=ice-ufrag:") != std::string::npos)
+      return problem(http::Status::unprocessable_entity, "ICE restart is not supported; start a new session");
+    return http::make_response(http::Status::no_content, "", {});
+  }
+  if (!endpoint_->close(path->second, "client sent DELETE")) return problem(http::Status::not_found, "no such WebRTC session");
+  return http::make_response(http::Status::ok, "", {});
+}
+
+}  // namespace vela::server
