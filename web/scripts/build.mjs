@@ -1,6 +1,6 @@
 // Builds web/dist: the HTML pages at the top level and bundled, minified JS/CSS in assets/.
-// URLs mirror this layout: "/" serves index.html, "/watch/{name}" serves watch.html and
-// "/assets/{file}" serves assets/{file}.
+// URLs mirror this layout: "/" serves index.html, "/watch/{name}" serves watch.html, "/studio"
+// serves studio.html and "/assets/{file}" serves assets/{file}.
 import { cp, rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -11,7 +11,7 @@ const dist = `${root}dist`;
 await rm(dist, { recursive: true, force: true });
 await esbuild.build({
   absWorkingDir: root,
-  entryPoints: { index: "src/index.ts", watch: "src/watch.ts", style: "src/style.css" },
+  entryPoints: { index: "src/index.ts", watch: "src/watch.ts", studio: "src/studio.ts", style: "src/style.css" },
   outdir: "dist/assets",
   bundle: true,
   minify: true,

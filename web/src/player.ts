@@ -35,6 +35,9 @@ export class Player {
   private status: PlayerStatus | null = null;
   private retryTimer: number | undefined;
   private mediaRecoveryTried = false;
+  // False until start() and after destroy(): the <video> may meanwhile play something else
+  // (WebRTC), whose events are not this player's business.
+  private active = false;
 
   constructor(
     readonly video: HTMLVideoElement,
@@ -47,11 +50,13 @@ export class Player {
     video.muted = true;
     video.autoplay = true;
     video.playsInline = true;
-    video.addEventListener("playing", () => this.report("playing"));
-    video.addEventListener("waiting", () => this.status === "playing" && this.report("buffering"));
-    video.addEventListener("ended", () => this.retry("ended"));
-    video.addEventListener("loadedmetadata", () => this.onNativeMetadata());
-    video.addEventListener("error", () => void this.onNativeError());
+    const on = (type: string, handler: () => void) =>
+      video.addEventListener(type, () => this.active && handler());
+    on("playing", () => this.report("playing"));
+    on("waiting", () => this.status === "playing" && this.report("buffering"));
+    on("ended", () => this.retry("ended"));
+    on("loadedmetadata", () => this.onNativeMetadata());
+    on("error", () => void this.onNativeError());
   }
 
   /** The hls.js instance of the current attempt; null with native HLS or between attempts. */
@@ -60,11 +65,21 @@ export class Player {
   }
 
   start(): void {
+    this.active = true;
     // Retries keep showing why they happen until playback starts.
     if (this.status === null) this.report("connecting");
     if (Hls.isSupported()) this.startHls();
     else if (this.video.canPlayType("application/vnd.apple.mpegurl")) this.startNative();
     else this.report("unsupported");
+  }
+
+  /** Stops playback and retries for good (until start() is called again). */
+  destroy(): void {
+    this.active = false;
+    window.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.stop();
+    this.status = null;
   }
 
   private startHls(): void {
@@ -128,7 +143,7 @@ export class Player {
   }
 
   private retry(status: PlayerStatus): void {
-    if (this.retryTimer !== undefined) return;
+    if (this.retryTimer !== undefined || !this.active) return;
     this.stop();
     this.report(status);
     this.retryTimer = window.setTimeout(() => {

@@ -1,10 +1,14 @@
 // Player page. The server serves this page for every /watch/{name} URL, so the stream name
-// comes from the path.
+// comes from the path. LL-HLS by default; WebRTC (WHEP) with ?protocol=webrtc or the switch,
+// falling back to LL-HLS when it fails.
 import type Hls from "hls.js";
 import { byId } from "./dom";
 import { Player, type PlayerStatus } from "./player";
 import { QualityMenu, type QualityState } from "./quality_menu";
 import { collectStats, type PlayerStats } from "./stats";
+import { WhepPlayer, type WebRtcStats } from "./whep";
+
+export type Protocol = "ll-hls" | "webrtc";
 
 /** What end-to-end tests read from the page. */
 export interface VelaPlayer {
@@ -13,6 +17,11 @@ export interface VelaPlayer {
   stats(): PlayerStats;
   /** The quality menu: its levels (highest first), the viewer's choice and the level playing. */
   quality(): QualityState;
+  /** The protocol actually playing (WebRTC only once video decodes); null while connecting. */
+  protocol(): Protocol | null;
+  /** WHEP: the peer connection and its receiver stats; null when not on WebRTC. */
+  readonly pc: RTCPeerConnection | null;
+  webrtc(): WebRtcStats | null;
 }
 
 declare global {
@@ -46,6 +55,9 @@ const video = byId<HTMLVideoElement>("video");
 const status = byId<HTMLParagraphElement>("status");
 const unmute = byId<HTMLButtonElement>("unmute");
 const quality = new QualityMenu(byId<HTMLSelectElement>("quality"));
+const qualityRow = byId<HTMLLabelElement>("quality-row");
+const fallbackNote = byId<HTMLParagraphElement>("fallback");
+const protocolInputs = [...document.querySelectorAll<HTMLInputElement>('input[name="protocol"]')];
 
 document.title = `${name} · Vela`;
 byId("title").textContent = name;
@@ -53,20 +65,113 @@ byId("title").textContent = name;
 const player = new Player(
   video,
   `/live/${encodeURIComponent(name)}/index.m3u8`,
-  (state) => {
-    status.textContent = kStatusText[state];
-    status.dataset.state = state;
-  },
+  (state) => showStatus(state, kStatusText[state]),
   (hls) => quality.attach(hls),
 );
+
+function showStatus(state: PlayerStatus, text: string): void {
+  status.textContent = text;
+  status.dataset.state = state;
+}
+
+let whep: WhepPlayer | null = null;
+
+function showPlaying(protocol: Protocol | null): void {
+  if (protocol) document.body.dataset.protocol = protocol;
+  else delete document.body.dataset.protocol;
+}
+
+function playHls(): void {
+  whep?.stop();
+  whep = null;
+  qualityRow.hidden = false;
+  showPlaying("ll-hls");
+  player.start();
+}
+
+function playWebRtc(): void {
+  whep?.stop();
+  whep = null;
+  player.destroy();
+  qualityRow.hidden = true;
+  fallbackNote.hidden = true;
+  delete document.body.dataset.fallback;
+  showPlaying(null);
+  if (typeof RTCPeerConnection !== "function") {
+    fallBack("this browser has no WebRTC");
+    return;
+  }
+  showStatus("connecting", "Connecting over WebRTC…");
+  const session: WhepPlayer = new WhepPlayer(
+    video,
+    `/whep/${encodeURIComponent(name)}`,
+    () => {
+      showPlaying("webrtc");
+      showStatus("playing", "Live · WebRTC");
+    },
+    (reason) => {
+      if (whep !== session) return;
+      whep = null;
+      fallBack(reason);
+    },
+  );
+  whep = session;
+  void session.start();
+}
+
+function fallBack(reason: string): void {
+  fallbackNote.textContent = `WebRTC did not work (${reason}); playing LL-HLS instead.`;
+  fallbackNote.hidden = false;
+  document.body.dataset.fallback = reason;
+  selectSwitch("ll-hls");
+  playHls();
+}
+
+function selectSwitch(protocol: Protocol): void {
+  for (const input of protocolInputs) input.checked = input.value === protocol;
+}
+
+function choose(protocol: Protocol): void {
+  const url = new URL(location.href);
+  if (protocol === "webrtc") url.searchParams.set("protocol", "webrtc");
+  else url.searchParams.delete("protocol");
+  history.replaceState(null, "", url);
+  if (protocol === "webrtc") playWebRtc();
+  else {
+    fallbackNote.hidden = true;
+    playHls();
+  }
+}
+
+for (const input of protocolInputs) {
+  input.addEventListener("change", () => input.checked && choose(input.value as Protocol));
+}
+// Ends the WHEP session on the server rather than leaving it to time out.
+window.addEventListener("pagehide", () => whep?.stop());
+
+// With WebRTC, latency is the receiver's estimate and bitrate what arrives, not the declared one.
+function currentStats(): PlayerStats {
+  const stats = collectStats(video, player.hls);
+  if (whep) {
+    const rtc = whep.stats();
+    stats.latency = rtc.latency;
+    stats.bitrate = rtc.bitrate;
+  }
+  return stats;
+}
 
 window.velaPlayer = {
   get hls() {
     return player.hls;
   },
   video,
-  stats: () => collectStats(video, player.hls),
+  stats: currentStats,
   quality: () => quality.state(),
+  protocol: () => (document.body.dataset.protocol as Protocol | undefined) ?? null,
+  get pc() {
+    return whep?.pc ?? null;
+  },
+  webrtc: () => whep?.stats() ?? null,
 };
 
 unmute.addEventListener("click", () => {
@@ -86,6 +191,7 @@ function statRow(label: string): HTMLElement {
   statsList.append(term, value);
   return value;
 }
+const protocolValue = statRow("Protocol");
 const latencyValue = statRow("Latency");
 const pdtLatencyValue = statRow("Latency (PDT)");
 const bufferValue = statRow("Buffer");
@@ -103,8 +209,12 @@ function levelText(stats: PlayerStats): string {
 }
 
 function renderStats(): void {
-  const stats = collectStats(video, player.hls);
-  latencyValue.textContent = seconds(stats.latency);
+  const stats = currentStats();
+  const protocol = window.velaPlayer?.protocol() ?? null;
+  protocolValue.textContent = protocol === "webrtc" ? "WebRTC" : protocol === "ll-hls" ? "LL-HLS" : "–";
+  // The WebRTC figure leaves out encoding and server time (see WebRtcStats.latency).
+  latencyValue.textContent =
+    whep && stats.latency !== null ? `${(stats.latency * 1000).toFixed(0)} ms (estimate)` : seconds(stats.latency);
   pdtLatencyValue.textContent = seconds(stats.pdtLatency);
   bufferValue.textContent = seconds(stats.buffer);
   levelValue.textContent = levelText(stats);
@@ -113,7 +223,10 @@ function renderStats(): void {
 }
 
 if (name) {
-  player.start();
+  const requested: Protocol = new URLSearchParams(location.search).get("protocol") === "webrtc" ? "webrtc" : "ll-hls";
+  selectSwitch(requested);
+  if (requested === "webrtc") playWebRtc();
+  else playHls();
   setInterval(renderStats, kStatsIntervalMs);
 } else {
   status.textContent = "No valid stream name in the address.";
