@@ -125,7 +125,15 @@ void RtcPort::accept_tcp() {
   });
 }
 
+bool RtcPort::test_drop(std::span<const uint8_t> datagram) {
+  if (options_.test_drop_percent <= 0) return false;
+  auto kind = protocol::dtls::classify_packet(datagram);
+  if (kind != PacketKind::rtp && kind != PacketKind::rtcp) return false;
+  return std::uniform_real_distribution<double>(0, 100)(test_drop_random_) < options_.test_drop_percent;
+}
+
 void RtcPort::dispatch(std::span<uint8_t> datagram, const RtcPath& from) {
+  if (test_drop(datagram)) return;
   int64_t now_us = base::monotonic_micros();
   if (protocol::dtls::classify_packet(datagram) == PacketKind::stun) {
     auto username = protocol::stun::ice_username(datagram);
@@ -155,7 +163,7 @@ void RtcPort::dispatch(std::span<uint8_t> datagram, const RtcPath& from) {
 }
 
 void RtcPort::send_datagram(std::span<const uint8_t> datagram, const RtcPath& path) {
-  if (stopped_) return;
+  if (stopped_ || test_drop(datagram)) return;
   if (path.is_tcp()) {
     auto it = tcp_links_.find(path.tcp_connection);
     if (it != tcp_links_.end()) it->second->send(datagram);

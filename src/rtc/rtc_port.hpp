@@ -12,6 +12,7 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
+#include <random>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -32,6 +33,8 @@ struct RtcPortOptions {
   size_t max_tcp_links = 256;     // ICE-TCP connections on this shard
   size_t tcp_queue_bytes = 1 << 20;
   std::chrono::milliseconds tick{20};
+  // Test only (webrtc.test_drop_percent): share of SRTP/SRTCP datagrams dropped each way.
+  double test_drop_percent = 0;
 };
 
 class RtcPort : public DatagramSender {
@@ -56,6 +59,7 @@ class RtcPort : public DatagramSender {
   void dispatch(std::span<uint8_t> datagram, const RtcPath& from);
   void tick();
   void forget(const std::shared_ptr<PeerConnection>& connection);
+  bool test_drop(std::span<const uint8_t> datagram);
 
   runtime::Shard& shard_;
   RtcPortOptions options_;
@@ -69,6 +73,7 @@ class RtcPort : public DatagramSender {
   std::unordered_map<RtcPath, std::shared_ptr<PeerConnection>, RtcPathHash> by_path_;
   std::unordered_map<uint64_t, std::shared_ptr<IceTcpLink>> tcp_links_;
   uint64_t next_tcp_id_ = 1;
+  std::minstd_rand test_drop_random_{20261124};
   bool stopped_ = false;
   base::Counter& udp_send_drops_;
   base::Counter& unknown_packets_;

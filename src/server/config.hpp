@@ -93,6 +93,9 @@ struct Config {
   RestreamConfig restream;
   std::string webrtc_listen = "0.0.0.0:10000";
   std::vector<std::string> webrtc_public_ips;
+  // Test only: drop this share of WebRTC media datagrams (SRTP/SRTCP) in each direction, to
+  // exercise NACK/RTX and keyframe recovery without a lossy network. 0 in production.
+  double webrtc_test_drop_percent = 0;
   std::string data_dir = "./data";
   uint32_t shards = 0;  // 0: one per core
   std::string log_level = "info";

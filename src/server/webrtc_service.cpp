@@ -90,6 +90,9 @@ base::Result<std::unique_ptr<WebRtcService>> WebRtcService::create(runtime::Shar
   if (auto warm_up = protocol::dtls::SrtpSession::create(warm_up_keys); !warm_up)
     return base::make_error("SRTP: " + warm_up.error().message);
 
+  if (config.webrtc_test_drop_percent > 0)
+    spdlog::warn("webrtc.test_drop_percent = {}: dropping WebRTC media on purpose (tests only)",
+                 config.webrtc_test_drop_percent);
   auto service = std::make_unique<WebRtcService>(shards, publish);
   // One keyframe per LL-HLS segment from WHIP publishers, who otherwise send one only at start.
   service->whip_keyframe_interval_us_ = static_cast<int64_t>(config.hls.segment_target_s * 1'000'000);
@@ -102,6 +105,7 @@ base::Result<std::unique_ptr<WebRtcService>> WebRtcService::create(runtime::Shar
     rtc::RtcPortOptions options;
     options.address = endpoint->address();
     options.port = static_cast<uint16_t>(endpoint->port() + i);
+    options.test_drop_percent = config.webrtc_test_drop_percent;
     service->ports_.push_back(std::make_unique<rtc::RtcPort>(shards.at(i), options, publish.metrics));
     ports.push_back(service->ports_.back().get());
     service->feeds_.push_back(std::make_unique<egress::RtpFeedDirectory>(shards.at(i), feed_options));
