@@ -1,6 +1,6 @@
 // Studio page: goes live from the browser's camera and microphone over WHIP. The key is
 // prefilled from ?key= (and the name from ?name=; in open mode the key is the name).
-import { byId } from "./dom";
+import { byId, statRow as addStatRow } from "./dom";
 import { type PublishState, WhipPublisher } from "./whip";
 
 type StudioState = "idle" | "previewing" | "no-camera" | PublishState;
@@ -162,13 +162,7 @@ async function sampleStats(): Promise<void> {
 
 // One <dt>/<dd> row per figure.
 const statsList = byId<HTMLDListElement>("stats");
-function statRow(label: string): HTMLElement {
-  const term = document.createElement("dt");
-  term.textContent = label;
-  const value = document.createElement("dd");
-  statsList.append(term, value);
-  return value;
-}
+const statRow = (label: string): HTMLElement => addStatRow(statsList, label);
 const bitrateValue = statRow("Sending");
 const resolutionValue = statRow("Resolution");
 const fpsValue = statRow("Frame rate");

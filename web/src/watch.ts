@@ -2,7 +2,7 @@
 // comes from the path. LL-HLS by default; WebRTC (WHEP) with ?protocol=webrtc or the switch,
 // falling back to LL-HLS when it fails.
 import type Hls from "hls.js";
-import { byId } from "./dom";
+import { byId, statRow as addStatRow } from "./dom";
 import { Player, type PlayerStatus } from "./player";
 import { QualityMenu, type QualityState } from "./quality_menu";
 import { collectStats, type PlayerStats } from "./stats";
@@ -184,13 +184,7 @@ video.addEventListener("volumechange", () => {
 
 // One <dt>/<dd> row per figure; the <dd>s are refreshed twice a second.
 const statsList = byId<HTMLDListElement>("stats");
-function statRow(label: string): HTMLElement {
-  const term = document.createElement("dt");
-  term.textContent = label;
-  const value = document.createElement("dd");
-  statsList.append(term, value);
-  return value;
-}
+const statRow = (label: string): HTMLElement => addStatRow(statsList, label);
 const protocolValue = statRow("Protocol");
 const latencyValue = statRow("Latency");
 const pdtLatencyValue = statRow("Latency (PDT)");
