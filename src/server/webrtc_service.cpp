@@ -93,6 +93,10 @@ base::Result<std::unique_ptr<WebRtcService>> WebRtcService::create(runtime::Shar
   if (config.webrtc_test_drop_percent > 0)
     spdlog::warn("webrtc.test_drop_percent = {}: dropping WebRTC media on purpose (tests only)",
                  config.webrtc_test_drop_percent);
+  // A client that got its answer connects within a second or two; one that never does
+  // would otherwise hold a WHIP stream name (409 for the retry) for the full 30 s.
+  protocol::stun::IceLiteConfig ice;
+  ice.connect_timeout_ms = 10'000;
   auto service = std::make_unique<WebRtcService>(shards, publish);
   // One keyframe per LL-HLS segment from WHIP publishers, who otherwise send one only at start.
   service->whip_keyframe_interval_us_ = static_cast<int64_t>(config.hls.segment_target_s * 1'000'000);
@@ -111,7 +115,7 @@ base::Result<std::unique_ptr<WebRtcService>> WebRtcService::create(runtime::Shar
     service->feeds_.push_back(std::make_unique<egress::RtpFeedDirectory>(shards.at(i), feed_options));
   }
   service->endpoint_ = std::make_unique<rtc::RtcEndpoint>(shards, std::move(ports), std::move(*certificate),
-                                                          rtc::RtcEndpointOptions{*addresses, true, {}});
+                                                          rtc::RtcEndpointOptions{*addresses, true, ice});
   return service;
 }
 
@@ -181,12 +185,18 @@ http::Response WebRtcService::whep(const http::Request& request, const http::Req
     spdlog::info("whep stream={} offer refused: {}", name, accepted.error().message);
     return problem(http::Status::bad_request, accepted.error().message);
   }
-  auto feed = feeds_.at(ctx.shard)->acquire(stream);
+  // The session takes its feeds (audio, and the video of the rendition it plays) from this
+  // shard's directory, only from its shard's events; the directory lives as long as the
+  // service (a session destroyed later leaves feeds it holds itself, not the directory).
+  auto feeds = [directory = feeds_.at(ctx.shard).get(), stream](const egress::RtpFeedTracks& tracks) {
+    return directory->acquire(stream, tracks);
+  };
   auto config = egress::ViewerSender::config_from(accepted->answer.negotiated, send.audio_ssrc, send.video_ssrc,
                                                   send.video_rtx_ssrc);
   // The session passes monotonic time; sender reports carry wall-clock NTP time.
   config.wall_clock_offset_us = base::wall_clock_micros() - base::monotonic_micros();
-  auto session = std::make_shared<egress::WhepSession>(stream, std::move(feed), std::move(config), accepted->connection);
+  auto session = std::make_shared<egress::WhepSession>(stream, ctx.shard, std::move(feeds), std::move(config),
+                                                       accepted->connection);
   accepted->connection->set_observer(session);
   spdlog::info("whep stream={} session={} answered", name, accepted->connection->id());
   return created("whep", name, *accepted);
