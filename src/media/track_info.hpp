@@ -16,10 +16,14 @@ constexpr int64_t kVideoTimescale = 90'000;
 
 // Tracks the server derives from the source have ids from here on; the source's own tracks
 // (ingest) stay below. Each producer of derived tracks has its own range, so their ids never
-// collide: the video ladder [1000, 1900), the audio bridge (AAC <-> Opus) from 1900.
+// collide: the video ladder [1000, 1900), the audio bridge (AAC <-> Opus) [1900, 1950), the
+// B-frame-free video for WebRTC from 1950.
 constexpr uint32_t kFirstDerivedTrackId = 1000;
 constexpr uint32_t kFirstAudioBridgeTrackId = 1900;
+constexpr uint32_t kFirstWebRtcVideoTrackId = 1950;
 inline bool is_derived_track(uint32_t track_id) { return track_id >= kFirstDerivedTrackId; }
+// Made for WebRTC egress only (the source without B-frames); packagers skip it.
+inline bool is_webrtc_only_track(uint32_t track_id) { return track_id >= kFirstWebRtcVideoTrackId; }
 
 struct TrackInfo {
   uint32_t id = 0;            // unique within the stream

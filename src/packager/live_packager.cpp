@@ -130,6 +130,8 @@ void LivePackager::sync_derived(const std::optional<media::TrackInfo>& audio) {
   for (const auto& track : seen_derived_) {
     // Derived audio is packaged only as the stream's audio (above), never as a rendition.
     if (track.kind != media::MediaKind::video) continue;
+    // The B-frame-free copy of the source exists for WebRTC only; HLS plays the source.
+    if (media::is_webrtc_only_track(track.id)) continue;
     if (!is_valid_rendition_name(track.rendition) || track.rendition == renditions_[0]->name()) {
       spdlog::warn("hls stream={} derived track {} has an unusable rendition name '{}'",
                    stream_->name(), track.id, track.rendition);

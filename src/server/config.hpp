@@ -93,6 +93,8 @@ struct Config {
   RestreamConfig restream;
   std::string webrtc_listen = "0.0.0.0:10000";
   std::vector<std::string> webrtc_public_ips;
+  // H.264 with B-frames is re-encoded without them for WHEP viewers (browsers stall on it).
+  bool webrtc_reencode_bframes = true;
   // Test only: drop this share of WebRTC media datagrams (SRTP/SRTCP) in each direction, to
   // exercise NACK/RTX and keyframe recovery without a lossy network. 0 in production.
   double webrtc_test_drop_percent = 0;

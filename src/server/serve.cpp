@@ -23,6 +23,7 @@
 #include "server/web_routes.hpp"
 #include "server/webrtc_service.hpp"
 #include "transcode/audio_bridge.hpp"
+#include "transcode/bframe_free_video.hpp"
 #include "transcode/thumbnail_maker.hpp"
 #include "transcode/transcode_observer.hpp"
 
@@ -142,6 +143,9 @@ int serve(const Config& config) {
   // AAC <-> Opus once per stream (WHEP plays AAC sources, LL-HLS Opus ones), on the same pool.
   transcode::AudioBridge audio_bridge(shards, workers, {.subscription_frames = config.stream.subscriber_queue_frames},
                                       metrics);
+  // H.264 with B-frames re-encoded without them for WHEP, once per stream, on the same pool.
+  transcode::BframeFreeVideo webrtc_video(shards, workers, {.subscription_frames = config.stream.subscriber_queue_frames},
+                                          metrics);
 
   http::HlsOrigin origin(directory_ptrs,
                          {config.hls.blocking_timeout_s,
@@ -171,6 +175,7 @@ int serve(const Config& config) {
   publish_observers.add(thumbnail_maker);
   publish_observers.add(transcoder);
   if (config.transcode.audio_bridge) publish_observers.add(audio_bridge);
+  if (config.webrtc_reencode_bframes) publish_observers.add(webrtc_video);
   publish_observers.add(restream_observer);
   ingest::PublishContext publish_context{registry, authorizer, publish_observers, metrics};
   // WebRTC (WHIP/WHEP): one UDP + ICE-TCP port per shard from webrtc.listen's port on.
