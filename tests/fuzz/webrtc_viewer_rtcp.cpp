@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fixed->sequence = i;
     sender.write(*fixed, i < 4, i * 1000, out);
   }
-  auto lookup = [&](media::MediaKind kind, uint16_t sequence) {
+  auto lookup = [&](media::MediaKind kind, uint32_t /*source*/, uint16_t sequence) {
     auto p = std::make_shared<egress::SharedRtpPacket>(*fixed);
     p->kind = kind;
     p->sequence = sequence;

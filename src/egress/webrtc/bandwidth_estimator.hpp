@@ -38,6 +38,7 @@ class BandwidthEstimator {
   // A receiver report's fraction lost (0..1); ignored once transport-wide feedback is seen.
   void on_receiver_loss(double fraction, int64_t now_us);
   void on_remb(uint64_t bitrate_bps) { remb_bps_ = bitrate_bps; }
+  uint64_t remb_bps() const { return remb_bps_; }  // 0 until a REMB came
 
   uint64_t estimate_bps() const;
   double loss_fraction() const { return loss_; }  // of the last interval that had reports

@@ -60,10 +60,11 @@ SharedRtpPacketPtr RtpFeed::History::get(uint16_t sequence) const {
 }
 
 RtpFeed::RtpFeed(std::shared_ptr<router::Stream> stream, runtime::Shard& shard,
-                 RtpFeedOptions options)
+                 RtpFeedOptions options, RtpFeedTracks tracks)
     : stream_(std::move(stream)),
       shard_(shard),
       options_(options),
+      tracks_(std::move(tracks)),
       video_history_(options.video_history),
       audio_history_(options.audio_history) {}
 
@@ -174,12 +175,22 @@ void RtpFeed::set_tracks(const std::vector<media::TrackInfo>& tracks,
                          const std::vector<media::TrackInfo>& derived_tracks) {
   const media::TrackInfo* video = nullptr;
   const media::TrackInfo* audio = nullptr;
-  for (const auto& t : tracks) {
-    if (!video && t.kind == media::MediaKind::video && t.codec == media::Codec::h264) video = &t;
+  if (tracks_.video) {
+    // The source's tracks have no rendition name, so "" finds the source's video.
+    const auto& list = tracks_.video->empty() ? tracks : derived_tracks;
+    for (const auto& t : list) {
+      if (!video && t.kind == media::MediaKind::video && t.codec == media::Codec::h264 &&
+          t.rendition == *tracks_.video) {
+        video = &t;
+      }
+    }
   }
   for (const auto* list : {&tracks, &derived_tracks}) {
     for (const auto& t : *list) {
-      if (!audio && t.kind == media::MediaKind::audio && t.codec == media::Codec::opus) audio = &t;
+      if (tracks_.audio && !audio && t.kind == media::MediaKind::audio &&
+          t.codec == media::Codec::opus) {
+        audio = &t;
+      }
     }
   }
   if (!same_track(video_track_, video)) {

@@ -5,9 +5,13 @@
 // and hands the immutable packets to its listeners. Each viewer then only rewrites the
 // header, encrypts and writes (ViewerSender, the session).
 //
-// Tracks: video is the source's H.264 track; audio is the first Opus track among the
-// source's tracks, then the derived ones (an AAC source gets an Opus rendition from the
-// transcoder). Frames of other tracks are ignored.
+// Tracks (RtpFeedTracks): video is the H.264 track of one rendition, the source's own by
+// default or a transcoded one (TrackInfo::rendition, e.g. "720p"); audio is the first Opus
+// track among the source's tracks, then the derived ones (an AAC source gets an Opus
+// rendition from the transcoder). A feed may carry either alone: WHEP viewers take audio
+// from one audio-only feed and video from the feed of the rendition they play, so that a
+// viewer can move between renditions while the audio goes on. Frames of other tracks are
+// ignored.
 //
 // Timestamps: video RTP time is the frame's pts (90 kHz); audio the dts rescaled to 48 kHz.
 // Sequence numbers are per kind, contiguous on the feed; a viewer adds its own offset.
@@ -28,6 +32,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "base/buffer.hpp"
@@ -70,6 +75,15 @@ struct RtpFeedOptions {
   size_t max_gop_packets = 3000;  // beyond this the GOP is not replayed (wait for the next)
 };
 
+// Which tracks a feed packetizes.
+struct RtpFeedTracks {
+  bool audio = true;
+  // The video rendition's name: "" = the source's own H.264 track; nullopt = no video.
+  std::optional<std::string> video = std::string();
+
+  bool operator==(const RtpFeedTracks&) const = default;
+};
+
 struct RtpFeedStats {
   uint64_t frames = 0;          // frames packetized
   uint64_t packets = 0;         // packets made
@@ -83,7 +97,7 @@ class RtpFeed : public std::enable_shared_from_this<RtpFeed> {
   // `stream` may be null: then the feed is driven through set_tracks()/on_frame()/end()
   // (tests). `shard` is where the feed lives; it subscribes on the first listener.
   RtpFeed(std::shared_ptr<router::Stream> stream, runtime::Shard& shard,
-          RtpFeedOptions options = {});
+          RtpFeedOptions options = {}, RtpFeedTracks tracks = {});
   ~RtpFeed();
   RtpFeed(const RtpFeed&) = delete;
   RtpFeed& operator=(const RtpFeed&) = delete;
@@ -102,10 +116,12 @@ class RtpFeed : public std::enable_shared_from_this<RtpFeed> {
   const std::optional<media::TrackInfo>& audio_track() const { return audio_track_; }
   bool ended() const { return ended_; }
   const std::shared_ptr<router::Stream>& stream() const { return stream_; }
+  const RtpFeedTracks& tracks() const { return tracks_; }
   const RtpFeedStats& stats() const { return stats_; }
 
   // The frame path (the subscription drives it; public so tests can drive it directly).
-  // Chooses the video and audio tracks from the stream's source and derived tracks.
+  // Chooses the video and audio tracks (as far as tracks() asks for them) from the
+  // stream's source and derived tracks.
   void set_tracks(const std::vector<media::TrackInfo>& tracks,
                   const std::vector<media::TrackInfo>& derived_tracks);
   // Packetizes one frame of a chosen track and delivers it (replayed: part of a catch-up).
@@ -136,6 +152,7 @@ class RtpFeed : public std::enable_shared_from_this<RtpFeed> {
   std::shared_ptr<router::Stream> stream_;
   runtime::Shard& shard_;
   RtpFeedOptions options_;
+  RtpFeedTracks tracks_;
   std::shared_ptr<router::Subscription> subscription_;
   bool subscribing_ = false;  // inside Stream::subscribe(): on_ready must wait
   bool catching_up_ = false;  // the stream's GOP replay has not been drained yet

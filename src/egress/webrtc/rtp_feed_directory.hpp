@@ -1,6 +1,8 @@
 #pragma once
-// One shard's RtpFeeds by stream name: viewers of a stream on a shard share one feed, so a
-// frame is packetized once per shard however many viewers watch it.
+// One shard's RtpFeeds by stream name and tracks (RtpFeedTracks: the audio, or the video of
+// one rendition): viewers of a stream on a shard share one feed per rendition, so a frame is
+// packetized once per shard however many viewers watch it, and only renditions that someone
+// watches are packetized at all.
 //
 // The directory holds feeds weakly: a feed lives while viewers hold it (acquire() hands out
 // shared ownership) and is forgotten once the last holder lets go. The feed itself
@@ -24,8 +26,9 @@ class RtpFeedDirectory {
   RtpFeedDirectory(const RtpFeedDirectory&) = delete;
   RtpFeedDirectory& operator=(const RtpFeedDirectory&) = delete;
 
-  // The shard's feed for `stream`, created on first use.
-  std::shared_ptr<RtpFeed> acquire(const std::shared_ptr<router::Stream>& stream);
+  // The shard's feed for `stream` and `tracks`, created on first use.
+  std::shared_ptr<RtpFeed> acquire(const std::shared_ptr<router::Stream>& stream,
+                                   const RtpFeedTracks& tracks = {});
   // Feeds still alive (for metrics and tests).
   size_t size() const;
 

@@ -15,6 +15,8 @@ constexpr int64_t kMicros = 1'000'000;
 constexpr uint64_t kNtpUnixOffsetSeconds = 2'208'988'800;  // 1900-01-01 to 1970-01-01
 constexpr size_t kResentSlots = 512;
 constexpr size_t kMaxOneByteElement = 16;
+constexpr size_t kMaxSegments = 8;               // sources remembered for NACKs
+constexpr uint32_t kAudioFrameSpacing = 960;     // 20 ms at 48 kHz
 
 // SplitMix64: spreads the session's random SSRCs into independent bases.
 uint64_t mix(uint64_t& state) {
@@ -80,34 +82,87 @@ ViewerSenderConfig ViewerSender::config_from(const protocol::sdp::Negotiated& ne
 }
 
 bool ViewerSender::write(const SharedRtpPacket& packet, bool replayed, int64_t now_us,
-                         std::vector<uint8_t>& out) {
+                         std::vector<uint8_t>& out, uint32_t source) {
   const ViewerMediaConfig& m = media(packet.kind);
   if (!m.enabled) return false;
   Track& t = track(packet.kind);
-  if (!t.started) {
-    if (packet.kind == media::MediaKind::video && !packet.keyframe_start) {
+  const bool video = packet.kind == media::MediaKind::video;
+  if (!t.started || t.segments.back().source != source) {
+    if (video && !packet.keyframe_start) {
       ++stats_.skipped;
       return false;
     }
-    t.started = true;
-    t.first_feed_sequence = packet.sequence;
-    t.sequence_offset = static_cast<uint16_t>(m.sequence_base - packet.sequence);
-    t.timestamp_offset = m.timestamp_base - packet.timestamp;
+    if (t.started) {
+      switch_source(t, packet, source);
+    } else {
+      t.started = true;
+      t.sequence_offset = static_cast<uint16_t>(m.sequence_base - packet.sequence);
+      t.timestamp_offset = m.timestamp_base - packet.timestamp;
+      t.segments.push_back({m.sequence_base, source, t.sequence_offset, t.timestamp_offset});
+      if (video) replay_source_ = source;
+    }
   }
-  const uint32_t timestamp = packet.kind == media::MediaKind::video
-                                 ? video_timestamp(packet, replayed)
-                                 : packet.timestamp + t.timestamp_offset;
+  const uint32_t timestamp =
+      video ? video_timestamp(packet, replayed) : packet.timestamp + t.timestamp_offset;
   const auto sequence = static_cast<uint16_t>(packet.sequence + t.sequence_offset);
   emit(m.payload_type, m.ssrc, sequence, timestamp, packet.marker, m.mid, {}, packet.payload.span(),
        now_us, out);
+  t.last_sequence = sequence;
+  t.last_timestamp = timestamp;
   ++t.packets;
   t.octets += static_cast<uint32_t>(packet.payload.size());
-  if (!t.has_reference || static_cast<int32_t>(timestamp - t.reference_timestamp) >= 0) {
+  // Replayed (squeezed) timestamps do not follow the media clock: SRs use live packets only.
+  if (!replayed && (!t.has_reference || static_cast<int32_t>(timestamp - t.reference_timestamp) >= 0)) {
     t.has_reference = true;
     t.reference_timestamp = timestamp;
     t.reference_us = now_us;
+    t.reference_media_us = packet.frame_dts * kMicros / m.clock_rate;
+    if (!media_anchor_) media_anchor_.emplace(t.reference_media_us, now_us);
   }
   return true;
+}
+
+void ViewerSender::switch_source(Track& t, const SharedRtpPacket& packet, uint32_t source) {
+  // Close the current segment with the offsets it ended with.
+  t.segments.back().sequence_offset = t.sequence_offset;
+  t.segments.back().timestamp_offset = t.timestamp_offset;
+  const auto first = static_cast<uint16_t>(t.last_sequence + 1);
+  t.sequence_offset = static_cast<uint16_t>(first - packet.sequence);
+  const bool video = packet.kind == media::MediaKind::video;
+  const uint32_t spacing = video ? config_.switch_frame_spacing : kAudioFrameSpacing;
+  const uint32_t timestamp = packet.timestamp + t.timestamp_offset;
+  if (static_cast<int32_t>(timestamp - t.last_timestamp) <= 0)
+    t.timestamp_offset += t.last_timestamp + spacing - timestamp;
+  t.segments.push_back({first, source, t.sequence_offset, t.timestamp_offset});
+  if (t.segments.size() > kMaxSegments) t.segments.erase(t.segments.begin());
+  // A switch happens on live packets: nothing of the new source is squeezed.
+  if (video) t.live = true;
+  ++stats_.switches;
+}
+
+std::optional<uint32_t> ViewerSender::video_source() const {
+  if (!video_.started) return std::nullopt;
+  return video_.segments.back().source;
+}
+
+std::optional<ViewerSender::Segment> ViewerSender::segment_of(const Track& t,
+                                                              uint16_t sequence) const {
+  for (size_t i = t.segments.size(); i-- > 0;) {
+    Segment segment = t.segments[i];
+    const bool newest = i + 1 == t.segments.size();
+    const auto last =
+        newest ? t.last_sequence : static_cast<uint16_t>(t.segments[i + 1].first_sequence - 1);
+    if (static_cast<uint16_t>(sequence - segment.first_sequence) >
+        static_cast<uint16_t>(last - segment.first_sequence)) {
+      continue;
+    }
+    if (newest) {
+      segment.sequence_offset = t.sequence_offset;
+      segment.timestamp_offset = t.timestamp_offset;
+    }
+    return segment;
+  }
+  return std::nullopt;
 }
 
 uint32_t ViewerSender::video_timestamp(const SharedRtpPacket& packet, bool replayed) {
@@ -136,16 +191,17 @@ uint32_t ViewerSender::video_timestamp(const SharedRtpPacket& packet, bool repla
   return packet.timestamp + t.timestamp_offset;
 }
 
-uint32_t ViewerSender::timestamp_of(const SharedRtpPacket& packet) const {
-  if (packet.kind == media::MediaKind::audio) return packet.timestamp + audio_.timestamp_offset;
-  const auto in_replay = static_cast<uint16_t>(packet.sequence - replay_first_sequence_) <=
-                         static_cast<uint16_t>(replay_last_sequence_ - replay_first_sequence_);
+uint32_t ViewerSender::timestamp_of(const SharedRtpPacket& packet, const Segment& segment) const {
+  if (packet.kind == media::MediaKind::audio) return packet.timestamp + segment.timestamp_offset;
+  const auto in_replay = segment.source == replay_source_ &&
+                         static_cast<uint16_t>(packet.sequence - replay_first_sequence_) <=
+                             static_cast<uint16_t>(replay_last_sequence_ - replay_first_sequence_);
   if (!replay_timestamps_.empty() && in_replay) {
     for (auto it = replay_timestamps_.rbegin(); it != replay_timestamps_.rend(); ++it) {
       if (it->first == packet.timestamp) return it->second;
     }
   }
-  return packet.timestamp + video_.timestamp_offset;
+  return packet.timestamp + segment.timestamp_offset;
 }
 
 void ViewerSender::emit(uint8_t payload_type, uint32_t ssrc, uint16_t sequence, uint32_t timestamp,
@@ -285,20 +341,22 @@ void ViewerSender::on_nack(const rtp::Nack& nack, int64_t now_us, const Lookup& 
   for (uint16_t sequence : nack.sequences) {
     ++stats_.nacks;
     if (actions.retransmissions.size() >= config_.max_retransmissions_per_rtcp) continue;
-    const auto feed_sequence = static_cast<uint16_t>(sequence - t.sequence_offset);
-    // Before this viewer's first packet (checkable until the sequence space wraps once).
-    if (t.packets < 0x8000 && static_cast<int16_t>(feed_sequence - t.first_feed_sequence) < 0) {
+    // Not sent by this viewer (before its first packet or not yet), or sent from a source
+    // forgotten since.
+    const auto segment = segment_of(t, sequence);
+    if (!segment) {
       ++stats_.nack_misses;
       continue;
     }
+    const auto feed_sequence = static_cast<uint16_t>(sequence - segment->sequence_offset);
     if (!may_resend(kind, sequence, now_us)) continue;
-    SharedRtpPacketPtr packet = lookup ? lookup(kind, feed_sequence) : nullptr;
+    SharedRtpPacketPtr packet = lookup ? lookup(kind, segment->source, feed_sequence) : nullptr;
     if (!packet || packet->kind != kind || packet->sequence != feed_sequence) {
       ++stats_.nack_misses;
       continue;
     }
     std::vector<uint8_t> out;
-    const uint32_t timestamp = timestamp_of(*packet);
+    const uint32_t timestamp = timestamp_of(*packet, *segment);
     if (kind == media::MediaKind::video && config_.video_rtx_payload_type) {
       // RFC 4588: the original sequence number leads the payload.
       const std::array<uint8_t, 2> osn = {static_cast<uint8_t>(sequence >> 8),
@@ -348,13 +406,15 @@ void ViewerSender::take_reports(int64_t now_us, std::vector<std::vector<uint8_t>
     const Track& t = track(kind);
     const ViewerMediaConfig& m = media(kind);
     if (!m.enabled || !t.has_reference) continue;
-    // The RTP time that matches now: the newest timestamp sent, advanced by the time since.
-    const int64_t elapsed = std::max<int64_t>(now_us - t.reference_us, 0);
+    // The RTP time that matches now on the shared media clock: the media time "now" is the
+    // anchor's, advanced by the wall time since; each kind's newest timestamp is moved by
+    // how far that is from its own media time. Both kinds agree, whatever the send jitter.
+    const int64_t media_now_us = media_anchor_->first + (now_us - media_anchor_->second);
     rtp::SenderReport sr;
     sr.ssrc = m.ssrc;
     sr.ntp_time = ntp_now(now_us);
-    sr.rtp_timestamp =
-        t.reference_timestamp + static_cast<uint32_t>(elapsed * m.clock_rate / kMicros);
+    sr.rtp_timestamp = t.reference_timestamp +
+                       static_cast<uint32_t>((media_now_us - t.reference_media_us) * m.clock_rate / kMicros);
     sr.packet_count = t.packets;
     sr.octet_count = t.octets;
     std::vector<uint8_t> compound;

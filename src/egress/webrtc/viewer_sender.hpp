@@ -13,6 +13,15 @@
 // replayed one at its natural distance. The browser decodes the GOP at once and plays live.
 // Retransmissions of replayed packets reuse their squeezed timestamps.
 //
+// Sources (rendition switches): every packet is written with the id of the feed it came
+// from. When video packets start coming from another source (the session moved the viewer to
+// another rendition), the sender starts a new segment at that source's keyframe_start
+// packet (earlier packets of the new source are skipped): the same SSRC, the sequence offset
+// rebased so that viewer sequence numbers stay contiguous, and the timestamp offset kept
+// (renditions share PTS) unless that would not move forward (a rendition that lags, being
+// transcoded) - then the keyframe follows the last frame sent by switch_frame_spacing. A
+// NACK maps each viewer sequence back to the segment, and so the source, that sent it.
+//
 // RTCP in: NACK -> retransmissions (RTX when negotiated: the original sequence number in
 // the first two payload bytes, the RTX SSRC/payload type and its own sequence), each packet
 // at most once per min_resend_interval_us; PLI/FIR -> keyframe_wanted (the session asks
@@ -62,6 +71,7 @@ struct ViewerSenderConfig {
   int64_t min_resend_interval_us = 10'000;
   size_t max_retransmissions_per_rtcp = 256;  // bounds what one compound can make us send
   uint32_t replay_frame_spacing = 90;         // video ticks between squeezed frames (1 ms)
+  uint32_t switch_frame_spacing = 3000;       // see "Sources" above (one frame at 30 fps)
 };
 
 class ViewerSender {
@@ -75,23 +85,31 @@ class ViewerSender {
 
   // Writes this viewer's plain RTP packet for `packet` into `out` (cleared first). False
   // when the viewer skips it (video before its first keyframe, or a kind not negotiated).
-  // replayed: part of a GOP replay (see above).
+  // replayed: part of a GOP replay (see above). source: the feed it came from (see
+  // "Sources" above).
   bool write(const SharedRtpPacket& packet, bool replayed, int64_t now_us,
-             std::vector<uint8_t>& out);
+             std::vector<uint8_t>& out, uint32_t source = 0);
 
   struct RtcpActions {
     std::vector<std::vector<uint8_t>> retransmissions;  // plain RTP (or RTX) packets to send now
     bool keyframe_wanted = false;
   };
-  using Lookup = std::function<SharedRtpPacketPtr(media::MediaKind, uint16_t feed_sequence)>;
+  using Lookup = std::function<SharedRtpPacketPtr(media::MediaKind, uint32_t source,
+                                                  uint16_t feed_sequence)>;
   // A decrypted RTCP compound from the viewer; lookup fetches feed packets for NACKed
-  // sequences (RtpFeed::find).
+  // sequences from the source that sent them (RtpFeed::find).
   RtcpActions on_rtcp(std::span<const uint8_t> compound, int64_t now_us, const Lookup& lookup);
   // Appends one compound (SR + SDES) per media SSRC that has sent, when a report is due.
   void take_reports(int64_t now_us, std::vector<std::vector<uint8_t>>& out);
 
   // True until video (when negotiated) has started: the session may ask for a keyframe.
   bool waiting_for_keyframe() const { return config_.video.enabled && !video_.started; }
+  // The source of the video sent last (nullopt before the first video packet).
+  std::optional<uint32_t> video_source() const;
+  // The loss fraction of the bandwidth estimator's last interval (0..1).
+  double estimated_loss() const { return estimator_.loss_fraction(); }
+  // The receiver's own limit (REMB), 0 when it sent none.
+  uint64_t receiver_limit_bps() const { return estimator_.remb_bps(); }
 
   struct Stats {
     uint64_t packets = 0, bytes = 0;  // RTP sent (retransmissions included)
@@ -99,7 +117,8 @@ class ViewerSender {
     uint64_t nacks = 0;        // sequence numbers NACKed
     uint64_t nack_misses = 0;  // NACKed packets no longer (or never) available
     uint64_t plis = 0, firs = 0;
-    uint64_t skipped = 0;  // video packets before the first keyframe
+    uint64_t skipped = 0;  // video packets before the first keyframe (of a new source too)
+    uint64_t switches = 0;  // video source changes
     uint64_t malformed_rtcp = 0;
     double loss_fraction = 0;  // last RR (video, else audio)
     uint32_t jitter = 0;       // last RR, in that kind's timestamp units
@@ -110,16 +129,27 @@ class ViewerSender {
   const ViewerSenderConfig& config() const { return config_; }
 
  private:
+  // A run of viewer sequence numbers sent from one source, with the offsets it used.
+  struct Segment {
+    uint16_t first_sequence = 0;  // viewer sequence
+    uint32_t source = 0;
+    uint16_t sequence_offset = 0;
+    uint32_t timestamp_offset = 0;
+  };
   struct Track {
     bool started = false;
     bool live = false;  // video: the first non-replayed packet was sent
-    uint16_t first_feed_sequence = 0;
     uint16_t sequence_offset = 0;
     uint32_t timestamp_offset = 0;
+    uint16_t last_sequence = 0;   // newest viewer sequence sent
+    uint32_t last_timestamp = 0;  // newest viewer timestamp sent (video: in sending order)
+    // Oldest first; the newest is the current source (its offsets are the ones above).
+    std::vector<Segment> segments;
     uint32_t packets = 0, octets = 0;  // for the SR
-    bool has_reference = false;        // newest timestamp sent, and when
+    bool has_reference = false;        // newest live timestamp sent, when, and its media time
     uint32_t reference_timestamp = 0;
     int64_t reference_us = 0;
+    int64_t reference_media_us = 0;
   };
   struct Resent {
     uint32_t key = 0;  // kind << 16 | viewer sequence
@@ -131,8 +161,12 @@ class ViewerSender {
     return kind == media::MediaKind::video ? config_.video : config_.audio;
   }
   uint32_t video_timestamp(const SharedRtpPacket& packet, bool replayed);
-  // The timestamp this viewer got (or gets) for a feed packet.
-  uint32_t timestamp_of(const SharedRtpPacket& packet) const;
+  // Starts a segment for a new source at `packet` (video: a keyframe_start).
+  void switch_source(Track& t, const SharedRtpPacket& packet, uint32_t source);
+  // The segment that sent this viewer sequence (not sent, or forgotten: nullopt).
+  std::optional<Segment> segment_of(const Track& t, uint16_t sequence) const;
+  // The timestamp this viewer got for a feed packet sent in `segment`.
+  uint32_t timestamp_of(const SharedRtpPacket& packet, const Segment& segment) const;
   // Header + extensions + prefix + payload into `out`; counts the packet.
   void emit(uint8_t payload_type, uint32_t ssrc, uint16_t sequence, uint32_t timestamp, bool marker,
             const std::string& mid, std::span<const uint8_t> prefix,
@@ -150,11 +184,15 @@ class ViewerSender {
   std::vector<std::pair<uint32_t, uint32_t>> replay_timestamps_;
   uint16_t replay_first_sequence_ = 0;
   uint16_t replay_last_sequence_ = 0;
+  uint32_t replay_source_ = 0;
   uint32_t replay_timestamp_ = 0;
   uint16_t rtx_sequence_;
   uint16_t transport_sequence_ = 0;
   std::vector<Resent> resent_;
   std::optional<int64_t> last_report_us_;
+  // One media-time <-> send-time anchor for both kinds (the first live packet), so the SRs of
+  // audio and video describe the source's own A/V alignment rather than send-time jitter.
+  std::optional<std::pair<int64_t, int64_t>> media_anchor_;  // media µs, now µs
   std::optional<uint8_t> last_fir_sequence_;
   BandwidthEstimator estimator_;
   Stats stats_;

@@ -355,5 +355,73 @@ TEST(RtpFeedDirectory, SharesOneFeedPerStreamCatchesUpAndForgets) {
   shards.join();
 }
 
+TEST(RtpFeed, VideoOfOneRenditionOrAudioAlone) {
+  runtime::Shard shard(0);
+  auto rung = [](uint32_t id, const char* name) {
+    auto t = video_track();
+    t.id = id;
+    t.rendition = name;
+    return t;
+  };
+  const std::vector<media::TrackInfo> source = {video_track(), audio_track(2, media::Codec::opus)};
+  const std::vector<media::TrackInfo> derived = {rung(1000, "720p"), rung(1001, "480p")};
+
+  auto low = std::make_shared<RtpFeed>(nullptr, shard, RtpFeedOptions{},
+                                       RtpFeedTracks{false, std::string("480p")});
+  low->set_tracks(source, derived);
+  ASSERT_TRUE(low->video_track());
+  EXPECT_EQ(low->video_track()->id, 1001u);
+  EXPECT_FALSE(low->audio_track());
+  Recorder r;
+  low->add_listener(&r);
+  auto frame = [](uint32_t track, int64_t dts) {
+    auto f = std::make_shared<media::MediaFrame>(*video(dts, true, 500));
+    f->track_id = track;
+    return f;
+  };
+  low->on_frame(*frame(1, 0));     // the source's video
+  low->on_frame(*frame(1000, 0));  // another rendition
+  low->on_frame(*audio(2, 0));
+  EXPECT_TRUE(r.batches.empty());
+  EXPECT_EQ(low->stats().ignored_frames, 3u);
+  low->on_frame(*frame(1001, 3000));
+  ASSERT_FALSE(r.all().empty());
+  EXPECT_TRUE(r.all()[0]->keyframe_start);
+  EXPECT_EQ(r.all()[0]->timestamp, 3000u);
+  low->remove_listener(&r);
+
+  // A rendition the stream does not have: no video; audio alone: no video either.
+  auto missing = std::make_shared<RtpFeed>(nullptr, shard, RtpFeedOptions{},
+                                           RtpFeedTracks{false, std::string("1080p")});
+  missing->set_tracks(source, derived);
+  EXPECT_FALSE(missing->video_track());
+  auto sound = std::make_shared<RtpFeed>(nullptr, shard, RtpFeedOptions{},
+                                         RtpFeedTracks{true, std::nullopt});
+  sound->set_tracks(source, derived);
+  EXPECT_FALSE(sound->video_track());
+  ASSERT_TRUE(sound->audio_track());
+  EXPECT_EQ(sound->audio_track()->id, 2u);
+}
+
+TEST(RtpFeedDirectory, OneFeedPerStreamAndTracks) {
+  runtime::ShardSet shards(1);
+  auto stream = std::make_shared<router::Stream>("demo", shards, 0, router::StreamOptions{});
+  RtpFeedDirectory directory(shards.at(0));
+  const RtpFeedTracks sound{true, std::nullopt};
+  const RtpFeedTracks low{false, std::string("480p")};
+  const RtpFeedTracks source{false, std::string()};
+  auto a = directory.acquire(stream, sound);
+  auto b = directory.acquire(stream, low);
+  auto c = directory.acquire(stream, source);
+  auto d = directory.acquire(stream);  // audio + the source's video
+  EXPECT_NE(a, b);
+  EXPECT_NE(b, c);
+  EXPECT_NE(c, d);
+  EXPECT_NE(a, d);
+  EXPECT_EQ(directory.acquire(stream, low), b);
+  EXPECT_EQ(b->tracks(), low);
+  EXPECT_EQ(directory.size(), 4u);
+}
+
 }  // namespace
 }  // namespace vela::egress

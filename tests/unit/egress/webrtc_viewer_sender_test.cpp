@@ -53,7 +53,7 @@ struct Feed {
     return p;
   }
   ViewerSender::Lookup lookup() {
-    return [this](media::MediaKind kind, uint16_t seq) -> SharedRtpPacketPtr {
+    return [this](media::MediaKind kind, uint32_t, uint16_t seq) -> SharedRtpPacketPtr {
       lookups.emplace_back(kind, seq);
       auto it = packets.find({kind, seq});
       return it == packets.end() ? nullptr : it->second;
