@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bench/hls_load.hpp"
+#include "bench/whep_load.hpp"
 #include "server/config.hpp"
 #include "server/serve.hpp"
 
@@ -18,6 +19,7 @@ void usage(std::FILE* out) {
   std::fprintf(out,
                "usage: vela serve [--config FILE] [--set key=value]...\n"
                "       vela bench hls-load --url URL [--clients N] [--duration S] [--threads T]\n"
+               "       vela bench whep-load --url URL [--viewers N] [--duration S] [--ramp-per-s R]\n"
                "       vela version\n");
 }
 
@@ -50,7 +52,8 @@ int run_bench(int argc, char** argv) {
   std::string_view tool = argc > 2 ? argv[2] : "";
   std::vector<std::string_view> args(argv + std::min(argc, 3), argv + argc);
   if (tool == "hls-load") return vela::bench::hls_load_main(args);
-  std::fprintf(stderr, "vela bench: unknown tool '%.*s' (known: hls-load)\n",
+  if (tool == "whep-load") return vela::bench::whep_load_main(args);
+  std::fprintf(stderr, "vela bench: unknown tool '%.*s' (known: hls-load, whep-load)\n",
                static_cast<int>(tool.size()), tool.data());
   return 2;
 }
