@@ -1,4 +1,4 @@
-// The visual time code drawn into every frame by sender.mjs and read back in the browser.
+// The visual time code drawn into every frame by sender.mjs (and whip_sender.mjs) and read back in the browser.
 //
 // A grid of COLS x ROWS square cells (white = 1, black = 0) in the frame's top-left corner:
 //   cells 0-1     guard 1,0       cells 62-63  guard 0,1
@@ -59,6 +59,14 @@ export function drawCode(yPlane, layout, ms, counter) {
     const cy = y0 + Math.floor(i / cols) * cell;
     for (let y = cy; y < cy + cell; y++) yPlane.fill(value, y * width + cx, y * width + cx + cell);
   }
+}
+
+/**
+ * Source text of a function body that returns codeBits, for pages that draw the code themselves
+ * (whip_sender.mjs): `new Function(codeBitsSource())()` is codeBits.
+ */
+export function codeBitsSource() {
+  return `const kMsBits = ${kMsBits}, kCounterBits = ${kCounterBits}, kCrcBits = ${kCrcBits};\n${crc16Bits}\n${codeBits}\nreturn codeBits;`;
 }
 
 /**

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Glass-to-glass latency: RTMP -> (LL-)HLS -> hls.js in headless Chromium, measured from a
-# clock drawn into every frame by the sender and read back from the decoded video.
+# Glass-to-glass latency: RTMP -> (LL-)HLS -> hls.js (and, when asked, WebRTC) in headless
+# Chromium, measured from a clock drawn into every frame by the sender and read back from the
+# decoded video.
 #
 # Runs, one after the other, with the same sender settings:
 #   vela         `vela serve`, LL-HLS (parts ~0.333 s, blocking reload), played by /watch/{name}
@@ -10,11 +11,21 @@
 #   vela-srt       SRT over loopback
 #   vela-srt-loss  SRT into a network namespace whose link drops LOSS_PCT % of UDP packets
 #                  each way (root, iproute2 and nftables needed; the namespace is removed on exit)
+# and WebRTC playback (WHEP), played by /watch/{name}?protocol=webrtc:
+#   vela-whep       the RTMP sender above -> vela -> WHEP
+#   vela-whip-whep  a browser publisher: whip_sender.mjs, in its own headless Chromium, draws the
+#                   same time code into a canvas and publishes it with a WebAudio tone over WHIP
+# and, to take the WebRTC latency apart, the same two played by whep_player.html (a minimal
+# WHEP page) with the answer's audio in its own sync group (no lip sync; audio still plays):
+#   vela-whep-nosync  vela-whip-whep-nosync
+# Every Vela system also records the time to first frame over TTFF_RELOADS fresh page loads
+# after its measurement.
 #
 # Usage: bench/latency/run.sh                (about 4-5 minutes with the defaults)
 # Environment overrides:
 #   SYSTEMS="vela nginx nginx-small"  WARMUP_S=10  MEASURE_S=60  SIZE=640x360  FPS=30  GOP=30
 #   LOSS_PCT=2  NGINX_FRAGMENT_MS=1000  NGINX_SMALL_FRAGMENT_MS=333  NGINX_PLAYLIST_S=4
+#   TTFF_RELOADS=5  WHIP_MAX_BITRATE=2500000
 #   VELA_SET="hls.part_target_s=0.2"  extra `vela serve --set` overrides (space-separated)
 #   VELA_BIN=build/dev/vela  OUT_DIR=bench/latency/results/<utc time>  KEEP_TMP=0
 #   BENCH_NICE=-10  run server, sender and browser at this nice level (root only), so that
@@ -34,6 +45,8 @@ NGINX_FRAGMENT_MS="${NGINX_FRAGMENT_MS:-1000}"
 NGINX_SMALL_FRAGMENT_MS="${NGINX_SMALL_FRAGMENT_MS:-333}"
 NGINX_PLAYLIST_S="${NGINX_PLAYLIST_S:-4}"
 LOSS_PCT="${LOSS_PCT:-2}"
+TTFF_RELOADS="${TTFF_RELOADS:-5}"
+WHIP_MAX_BITRATE="${WHIP_MAX_BITRATE:-2500000}"
 VELA_BIN="${VELA_BIN:-$ROOT/build/dev/vela}"
 OUT_DIR="${OUT_DIR:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 KEEP_TMP="${KEEP_TMP:-0}"
@@ -83,9 +96,16 @@ start_sender() { # label rtmp_url gop
   remember "$SENDER_PID" "$1 sender"
 }
 
-run_probe() { # label url server_pid
+start_whip_sender() { # label whip_url
+  $NICE node "$HERE/whip_sender.mjs" --endpoint "$2" --size "$SIZE" --fps "$FPS" --max-bitrate "$WHIP_MAX_BITRATE" \
+    --out "$OUT_DIR/$1-sender.json" >"$TMP/$1-sender.log" 2>&1 &
+  SENDER_PID=$!
+  remember "$SENDER_PID" "$1 WHIP sender"
+}
+
+run_probe() { # label url server_pid [probe options...]
   $NICE node "$HERE/probe.mjs" --url "$2" --label "$1" --size "$SIZE" --warmup "$WARMUP_S" --seconds "$MEASURE_S" \
-    --watch "server:$3,sender:$SENDER_PID" --out "$OUT_DIR/$1.json" &
+    --watch "server:$3,sender:$SENDER_PID" --out "$OUT_DIR/$1.json" "${@:4}" &
   local pid=$!
   remember "$pid" "$1 probe"
   local rc=0
@@ -94,12 +114,50 @@ run_probe() { # label url server_pid
   return $rc
 }
 
-# run_vela LABEL INGEST: INGEST is rtmp or srt (both on loopback), or srt-loss: vela runs in
-# a network namespace and the SRT publisher reaches it over a veth link that drops LOSS_PCT %
-# of UDP packets each way (the browser's HTTP on the same link is not touched).
+# A base port P such that P .. P+N-1 are free for both UDP and TCP on 127.0.0.1: vela's WebRTC
+# media (UDP and ICE-TCP) uses webrtc.listen's port plus the shard index.
+free_webrtc_port() { # N
+  node -e '
+    const net = require("node:net");
+    const dgram = require("node:dgram");
+    const n = Number(process.argv[1]);
+    const tcp = (port) => new Promise((resolve) => {
+      const s = net.createServer();
+      s.once("error", () => resolve(null));
+      s.listen(port, "127.0.0.1", () => resolve(s));
+    });
+    const udp = (port) => new Promise((resolve) => {
+      const s = dgram.createSocket("udp4");
+      s.once("error", () => { s.close(); resolve(null); });
+      s.bind(port, "127.0.0.1", () => resolve(s));
+    });
+    (async () => {
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const first = await tcp(0);
+        const base = first.address().port;
+        const held = [first];
+        let ok = base + n <= 65535;
+        for (let i = 0; ok && i < n; i++) {
+          const sockets = [i ? await tcp(base + i) : null, await udp(base + i)];
+          if ((i && !sockets[0]) || !sockets[1]) ok = false;
+          held.push(...sockets.filter(Boolean));
+        }
+        held.forEach((s) => s.close());
+        if (ok) { console.log(base); return; }
+      }
+      process.exit(1);
+    })();' "$1"
+}
+
+# run_vela LABEL INGEST [PLAY]: INGEST is rtmp, srt (both on loopback) or whip (whip_sender.mjs,
+# a browser), or srt-loss: vela runs in a network namespace and the SRT publisher reaches it
+# over a veth link that drops LOSS_PCT % of UDP packets each way (the browser's HTTP on the
+# same link is not touched). PLAY is hls (default: /watch), whep (/watch?protocol=webrtc) or
+# whep-nosync (whep_player.html, audio in its own sync group).
 run_vela() {
-  local label=$1 ingest=$2 http rtmp srt host=127.0.0.1 netns=()
+  local label=$1 ingest=$2 play=${3:-hls} http rtmp srt webrtc host=127.0.0.1 netns=()
   read -r http rtmp srt < <(free_ports 3)
+  webrtc=$(free_webrtc_port "$(nproc)") || die "no free WebRTC port range"
   if [[ $ingest == srt-loss ]]; then
     NETNS="vela-g2g-$$"
     CLEANUP_HOOK=remove_netns
@@ -111,21 +169,33 @@ run_vela() {
   cp "$VELA_BIN" "$TMP/vela" # a concurrent rebuild cannot swap the binary mid-run
   echo "vela binary used: $(stat -c '%y' "$VELA_BIN" | cut -d. -f1) sha256 $(sha256sum "$TMP/vela" | cut -c1-12)" | tee -a "$OUT_DIR/meta.txt" >&2
   mkdir -p "$TMP/vela-data"
-  log "$label: vela serve on http $host:$http, rtmp 127.0.0.1:$rtmp, srt $host:$srt${netns[*]:+ (namespace $NETNS, $LOSS_PCT % UDP loss)}"
+  log "$label: vela serve on http $host:$http, rtmp 127.0.0.1:$rtmp, srt $host:$srt, webrtc $host:$webrtc${netns[*]:+ (namespace $NETNS, $LOSS_PCT % UDP loss)}"
   local extra=() kv
   for kv in $VELA_SET; do extra+=(--set "$kv"); done
   ${netns[@]+"${netns[@]}"} $NICE "$TMP/vela" serve --set "http.listen=$host:$http" --set "rtmp.listen=127.0.0.1:$rtmp" \
-    --set "srt.listen=$host:$srt" --set "storage.data_dir=$TMP/vela-data" "${extra[@]+"${extra[@]}"}" \
+    --set "srt.listen=$host:$srt" --set "webrtc.listen=$host:$webrtc" --set "storage.data_dir=$TMP/vela-data" \
+    "${extra[@]+"${extra[@]}"}" \
     >"$TMP/$label-server.log" 2>&1 &
   local server=$!
   remember "$server" "vela serve"
   wait_http "http://$host:$http/healthz" 20 || { tail -20 "$TMP/$label-server.log" >&2; die "vela did not start"; }
   local url="rtmp://127.0.0.1:$rtmp/live/$STREAM"
   [[ $ingest == srt* ]] && url="srt://$host:$srt?streamid=publish:live/$STREAM"
-  start_sender "$label" "$url" "$GOP"
+  if [[ $ingest == whip ]]; then
+    start_whip_sender "$label" "http://$host:$http/whip/$STREAM"
+  else
+    start_sender "$label" "$url" "$GOP"
+  fi
   wait_http "http://$host:$http/live/$STREAM/index.m3u8" 30 || { tail -20 "$TMP/$label-sender.log" "$TMP/$label-server.log" >&2; die "no playlist from vela"; }
-  local rc=0
-  run_probe "$label" "http://$host:$http/watch/$STREAM" "$server" || rc=$?
+  local rc=0 page="http://$host:$http/watch/$STREAM" opts=(--ttff "$TTFF_RELOADS")
+  case $play in
+    whep) page+="?protocol=webrtc" opts+=(--expect-protocol webrtc) ;;
+    whep-nosync)
+      page="http://$host:$http/__g2g/whep_player.html?name=$STREAM&audio=unsynced"
+      opts+=(--expect-protocol webrtc --serve-page "$HERE/whep_player.html")
+      ;;
+  esac
+  run_probe "$label" "$page" "$server" "${opts[@]}" || rc=$?
   [[ $ingest == srt* ]] && curl -fsS "http://$host:$http/api/v1/streams" >"$OUT_DIR/$label-streams.json" || true
   stop_and_forget "$SENDER_PID" "$server"
   cat "$TMP/$label-sender.log" >&2
@@ -221,6 +291,7 @@ mkdir -p "$OUT_DIR"
   echo "hls.js: $(node -p 'require("'"$HERE"'/node_modules/hls.js/package.json").version')"
   echo "playwright-core: $(node -p 'require("'"$HERE"'/node_modules/playwright-core/package.json").version')"
   echo "sender: ${SIZE} yuv420p ${FPS} fps, libx264 veryfast zerolatency crf 23, GOP $GOP (nginx-small: GOP $(((NGINX_SMALL_FRAGMENT_MS * FPS + 999) / 1000))), AAC sine"
+  [[ " $SYSTEMS " == *" vela-whip-whep"* ]] && echo "WHIP sender: Chromium canvas ${SIZE} ${FPS} fps, H.264 max ${WHIP_MAX_BITRATE} b/s, maintain-resolution, Opus (WebAudio 440 Hz)"
   echo "probe: warmup ${WARMUP_S} s, measure ${MEASURE_S} s${BENCH_NICE:+, nice $BENCH_NICE}"
   echo "vela overrides: ${VELA_SET:-none}"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -235,6 +306,10 @@ for system in $SYSTEMS; do
     vela) run_vela vela rtmp || failed+=("$system") ;;
     vela-srt) run_vela vela-srt srt || failed+=("$system") ;;
     vela-srt-loss) run_vela vela-srt-loss srt-loss || failed+=("$system") ;;
+    vela-whep) run_vela vela-whep rtmp whep || failed+=("$system") ;;
+    vela-whip-whep) run_vela vela-whip-whep whip whep || failed+=("$system") ;;
+    vela-whep-nosync) run_vela vela-whep-nosync rtmp whep-nosync || failed+=("$system") ;;
+    vela-whip-whep-nosync) run_vela vela-whip-whep-nosync whip whep-nosync || failed+=("$system") ;;
     nginx) run_nginx nginx "$NGINX_FRAGMENT_MS" "$GOP" || failed+=("$system") ;;
     nginx-small) run_nginx nginx-small "$NGINX_SMALL_FRAGMENT_MS" "$(((NGINX_SMALL_FRAGMENT_MS * FPS + 999) / 1000))" || failed+=("$system") ;;
     *) die "unknown system $system" ;;
