@@ -1,6 +1,10 @@
 #include "rtc/rtc_port.hpp"
 
+#include <netinet/in.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <boost/asio/post.hpp>
 
 #include "base/time.hpp"
 #include "protocol/dtls/packet_kind.hpp"
@@ -16,6 +20,8 @@ namespace {
 // A path is a UDP address or TCP link; a peer checks a handful at most (IPv4/IPv6, UDP/TCP).
 constexpr size_t kMaxPathsPerConnection = 8;
 constexpr size_t kReceiveBufferBytes = 2048;  // WebRTC keeps datagrams under the path MTU
+constexpr size_t kReceiveBatch = 32;          // datagrams per recvmmsg
+constexpr size_t kReceiveCallsPerWake = 8;    // then other handlers get a turn
 }  // namespace
 
 RtcPort::RtcPort(runtime::Shard& shard, RtcPortOptions options, base::MetricsRegistry& metrics)
@@ -24,7 +30,7 @@ RtcPort::RtcPort(runtime::Shard& shard, RtcPortOptions options, base::MetricsReg
       udp_(shard.io()),
       tcp_(shard.io()),
       ticker_(shard.io()),
-      receive_buffer_(kReceiveBufferBytes),
+      receive_buffers_(kReceiveBatch * kReceiveBufferBytes),
       udp_send_drops_(metrics.counter("vela_webrtc_udp_send_drops_total",
                                       "WebRTC datagrams dropped because the socket buffer was full")),
       unknown_packets_(metrics.counter("vela_webrtc_unknown_packets_total",
@@ -44,6 +50,7 @@ base::Status RtcPort::start() {
   udp_.set_option(asio::socket_base::send_buffer_size(4 << 20), ec);
   udp_.set_option(asio::socket_base::receive_buffer_size(4 << 20), ec);
   ec.clear();
+  send_batch_.emplace(udp_.native_handle(), udp_endpoint.protocol() == asio::ip::udp::v6());
   asio::ip::tcp::endpoint tcp_endpoint(options_.address, options_.port);
   tcp_.open(tcp_endpoint.protocol(), ec);
   if (!ec) tcp_.set_option(asio::socket_base::reuse_address(true), ec);
@@ -67,6 +74,7 @@ void RtcPort::stop() {
   auto links = tcp_links_;
   for (auto& [id, link] : links) link->close();
   tcp_links_.clear();
+  flush_udp();
   boost::system::error_code ignored;
   udp_.close(ignored);
   tcp_.close(ignored);
@@ -89,15 +97,39 @@ std::shared_ptr<PeerConnection> RtcPort::find(const std::string& id) const {
 }
 
 void RtcPort::receive_udp() {
-  udp_.async_receive_from(asio::buffer(receive_buffer_), receive_from_,
-                          [this](const boost::system::error_code& ec, size_t n) {
-                            if (stopped_ || ec == asio::error::operation_aborted) return;
-                            if (!ec) {
-                              RtcPath from{to_socket_address(receive_from_.address(), receive_from_.port()), 0};
-                              dispatch(std::span(receive_buffer_).first(n), from);
-                            }
-                            receive_udp();
-                          });
+  udp_.async_wait(asio::ip::udp::socket::wait_read, [this](const boost::system::error_code& ec) {
+    if (stopped_ || ec == asio::error::operation_aborted) return;
+    if (!ec) drain_udp();
+    receive_udp();
+  });
+}
+
+// Reads what the socket holds, kReceiveBatch datagrams per recvmmsg, a bounded number of
+// calls per wake so one busy socket cannot hold the shard.
+void RtcPort::drain_udp() {
+  std::array<mmsghdr, kReceiveBatch> headers{};
+  std::array<iovec, kReceiveBatch> vectors{};
+  std::array<sockaddr_storage, kReceiveBatch> sources{};
+  for (size_t call = 0; call < kReceiveCallsPerWake && !stopped_; ++call) {
+    for (size_t i = 0; i < kReceiveBatch; ++i) {
+      vectors[i] = {receive_buffers_.data() + i * kReceiveBufferBytes, kReceiveBufferBytes};
+      headers[i] = {};
+      headers[i].msg_hdr.msg_name = &sources[i];
+      headers[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+      headers[i].msg_hdr.msg_iov = &vectors[i];
+      headers[i].msg_hdr.msg_iovlen = 1;
+    }
+    int n = ::recvmmsg(udp_.native_handle(), headers.data(), kReceiveBatch, MSG_DONTWAIT, nullptr);
+    if (n <= 0) return;
+    for (int i = 0; i < n && !stopped_; ++i) {
+      if (headers[i].msg_hdr.msg_flags & MSG_TRUNC) continue;
+      auto from = to_socket_address(sources[i]);
+      if (!from) continue;
+      std::span<uint8_t> datagram(receive_buffers_.data() + i * kReceiveBufferBytes, headers[i].msg_len);
+      dispatch(datagram, RtcPath{*from, 0});
+    }
+    if (static_cast<size_t>(n) < kReceiveBatch) return;
+  }
 }
 
 void RtcPort::accept_tcp() {
@@ -169,9 +201,24 @@ void RtcPort::send_datagram(std::span<const uint8_t> datagram, const RtcPath& pa
     if (it != tcp_links_.end()) it->second->send(datagram);
     return;
   }
-  boost::system::error_code ec;
-  udp_.send_to(asio::buffer(datagram.data(), datagram.size()), to_udp_endpoint(path.remote), 0, ec);
-  if (ec) udp_send_drops_.add();
+  if (send_batch_->full_for(datagram.size())) flush_udp();
+  if (!send_batch_->push(datagram, path.remote)) {
+    udp_send_drops_.add();  // larger than any WebRTC datagram
+    return;
+  }
+  if (!flush_posted_) {
+    flush_posted_ = true;
+    asio::post(shard_.io(), [this] {
+      flush_posted_ = false;
+      if (!stopped_) flush_udp();
+    });
+  }
+}
+
+void RtcPort::flush_udp() {
+  if (!send_batch_ || send_batch_->empty()) return;
+  auto result = send_batch_->flush();
+  if (result.dropped > 0) udp_send_drops_.add(result.dropped);
 }
 
 void RtcPort::tick() {

@@ -6,12 +6,18 @@
 // from unknown paths are dropped. The shard that holds a session owns its port, so the
 // SDP answer names this port and no packet crosses threads.
 //
+// System calls are batched both ways: a readable socket is drained with recvmmsg, and UDP
+// datagrams sent while a handler runs (a frame to every viewer) are gathered and written
+// with sendmmsg and UDP GSO when the handler is done (UdpSendBatch).
+//
 // Threading: construct and start() before the shard runs (or on it); everything else on
 // the shard's thread.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <array>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -22,6 +28,7 @@
 #include "rtc/ice_tcp_link.hpp"
 #include "rtc/peer_connection.hpp"
 #include "rtc/rtc_path.hpp"
+#include "rtc/udp_send_batch.hpp"
 #include "runtime/shard.hpp"
 
 namespace vela::rtc {
@@ -55,6 +62,8 @@ class RtcPort : public DatagramSender {
 
  private:
   void receive_udp();
+  void drain_udp();
+  void flush_udp();
   void accept_tcp();
   void dispatch(std::span<uint8_t> datagram, const RtcPath& from);
   void tick();
@@ -66,8 +75,9 @@ class RtcPort : public DatagramSender {
   boost::asio::ip::udp::socket udp_;
   boost::asio::ip::tcp::acceptor tcp_;
   boost::asio::steady_timer ticker_;
-  std::vector<uint8_t> receive_buffer_;
-  boost::asio::ip::udp::endpoint receive_from_;
+  std::vector<uint8_t> receive_buffers_;  // kReceiveBatch slots for recvmmsg
+  std::optional<UdpSendBatch> send_batch_;
+  bool flush_posted_ = false;
   std::unordered_map<std::string, std::shared_ptr<PeerConnection>> by_id_;
   std::unordered_map<std::string, std::shared_ptr<PeerConnection>> by_ufrag_;
   std::unordered_map<RtcPath, std::shared_ptr<PeerConnection>, RtcPathHash> by_path_;

@@ -1,5 +1,9 @@
 #include "rtc/socket_address_conversion.hpp"
 
+#include <netinet/in.h>
+
+#include <cstring>
+
 namespace vela::rtc {
 
 using protocol::stun::SocketAddress;
@@ -14,15 +18,20 @@ SocketAddress to_socket_address(const boost::asio::ip::address& address, uint16_
   return SocketAddress::ipv6(address.to_v6().to_bytes(), port);
 }
 
-boost::asio::ip::udp::endpoint to_udp_endpoint(const SocketAddress& address) {
-  if (address.family == SocketAddress::Family::ipv4) {
-    boost::asio::ip::address_v4::bytes_type bytes;
-    std::copy_n(address.ip.begin(), 4, bytes.begin());
-    return {boost::asio::ip::address_v4(bytes), address.port};
+std::optional<SocketAddress> to_socket_address(const sockaddr_storage& address) {
+  if (address.ss_family == AF_INET) {
+    const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
+    std::array<uint8_t, 4> octets;
+    std::memcpy(octets.data(), &v4.sin_addr, 4);
+    return SocketAddress::ipv4(octets, ntohs(v4.sin_port));
   }
-  boost::asio::ip::address_v6::bytes_type bytes;
-  std::copy_n(address.ip.begin(), 16, bytes.begin());
-  return {boost::asio::ip::address_v6(bytes), address.port};
+  if (address.ss_family == AF_INET6) {
+    const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
+    boost::asio::ip::address_v6::bytes_type octets;
+    std::memcpy(octets.data(), &v6.sin6_addr, 16);
+    return to_socket_address(boost::asio::ip::address_v6(octets), ntohs(v6.sin6_port));
+  }
+  return std::nullopt;
 }
 
 }  // namespace vela::rtc
