@@ -15,8 +15,8 @@
 #   vela-whep       the RTMP sender above -> vela -> WHEP
 #   vela-whip-whep  a browser publisher: whip_sender.mjs, in its own headless Chromium, draws the
 #                   same time code into a canvas and publishes it with a WebAudio tone over WHIP
-# and, to take the WebRTC latency apart, the same two played by whep_player.html (a minimal
-# WHEP page) with the answer's audio in its own sync group (no lip sync; audio still plays):
+# and the same two played with lip sync off (/watch/{name}?protocol=webrtc&lip_sync=off: the
+# server answers with audio in its own stream, so video is not held back; audio still plays):
 #   vela-whep-nosync  vela-whip-whep-nosync
 # Every Vela system also records the time to first frame over TTFF_RELOADS fresh page loads
 # after its measurement.
@@ -153,7 +153,8 @@ free_webrtc_port() { # N
 # a browser), or srt-loss: vela runs in a network namespace and the SRT publisher reaches it
 # over a veth link that drops LOSS_PCT % of UDP packets each way (the browser's HTTP on the
 # same link is not touched). PLAY is hls (default: /watch), whep (/watch?protocol=webrtc) or
-# whep-nosync (whep_player.html, audio in its own sync group).
+# whep-nosync (/watch?protocol=webrtc&lip_sync=off: the server puts audio in its own stream,
+# so Chromium does not hold video back for lip sync).
 run_vela() {
   local label=$1 ingest=$2 play=${3:-hls} http rtmp srt webrtc host=127.0.0.1 netns=()
   read -r http rtmp srt < <(free_ports 3)
@@ -190,10 +191,7 @@ run_vela() {
   local rc=0 page="http://$host:$http/watch/$STREAM" opts=(--ttff "$TTFF_RELOADS")
   case $play in
     whep) page+="?protocol=webrtc" opts+=(--expect-protocol webrtc) ;;
-    whep-nosync)
-      page="http://$host:$http/__g2g/whep_player.html?name=$STREAM&audio=unsynced"
-      opts+=(--expect-protocol webrtc --serve-page "$HERE/whep_player.html")
-      ;;
+    whep-nosync) page+="?protocol=webrtc&lip_sync=off" opts+=(--expect-protocol webrtc) ;;
   esac
   run_probe "$label" "$page" "$server" "${opts[@]}" || rc=$?
   [[ $ingest == srt* ]] && curl -fsS "http://$host:$http/api/v1/streams" >"$OUT_DIR/$label-streams.json" || true

@@ -482,6 +482,10 @@ class LoadRun {
     report_.video_loss_pct = pct(t.video_lost, t.video_expected);
     report_.video_gap_pct = pct(t.video_gaps, t.video_expected);
     report_.audio_loss_pct = pct(t.audio_lost, t.audio_expected);
+    if (t.jitter_samples > 0) {
+      report_.audio_jitter_ms = t.audio_jitter_ms_sum / static_cast<double>(t.jitter_samples);
+      report_.video_jitter_ms = t.video_jitter_ms_sum / static_cast<double>(t.jitter_samples);
+    }
     rusage usage{};
     if (getrusage(RUSAGE_SELF, &usage) == 0) {
       report_.cpu_s = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec +

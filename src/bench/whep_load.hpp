@@ -59,6 +59,8 @@ struct WhepLoadReport {
   double video_loss_pct = 0;     // never received (after NACK) / expected
   double video_gap_pct = 0;      // missing when passed, before retransmission
   double audio_loss_pct = 0;
+  double audio_jitter_ms = 0;  // mean RFC 3550 interarrival jitter over viewers and time
+  double video_jitter_ms = 0;
   std::vector<int64_t> ttff_us;  // per viewer that showed a frame, sorted
   std::vector<int64_t> connect_us;  // POST -> DTLS connected, sorted
 };

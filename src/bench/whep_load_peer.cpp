@@ -54,6 +54,9 @@ void PeerCounters::merge(const PeerCounters& o) {
   stun_answered += o.stun_answered;
   srtp_errors += o.srtp_errors;
   other_drops += o.other_drops;
+  jitter_samples += o.jitter_samples;
+  audio_jitter_ms_sum += o.audio_jitter_ms_sum;
+  video_jitter_ms_sum += o.video_jitter_ms_sum;
 }
 
 WhepPeer::WhepPeer(PeerConfig config, int64_t now_us)
@@ -300,6 +303,11 @@ void WhepPeer::send_receiver_report(int64_t now_us, Datagrams& out) {
   };
   block(audio_, audio_ssrc_);
   block(video_, video_ssrc_);
+  if (audio_.started() && video_.started()) {
+    counters_.jitter_samples++;
+    counters_.audio_jitter_ms_sum += audio_.jitter() / 48.0;
+    counters_.video_jitter_ms_sum += video_.jitter() / 90.0;
+  }
   std::vector<uint8_t> plain;
   if (!rtp::write_rtcp(rr, plain)) return;
   rtp::Sdes sdes{{rtp::SdesChunk{config_.local_ssrc, config_.local_ufrag}}};

@@ -71,6 +71,10 @@ struct PeerCounters {
   uint64_t stun_answered = 0;   // requests from the server we answered
   uint64_t srtp_errors = 0;
   uint64_t other_drops = 0;  // unparsable or unexpected datagrams
+  // RFC 3550 interarrival jitter, sampled at each receiver report (for the mean over time).
+  uint64_t jitter_samples = 0;
+  double audio_jitter_ms_sum = 0;
+  double video_jitter_ms_sum = 0;
 
   void merge(const PeerCounters& other);
 };

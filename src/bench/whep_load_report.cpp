@@ -29,11 +29,13 @@ std::string format_whep_report_text(const WhepLoadReport& r) {
       "({:.0f} % of a core), max rss {:.1f} MB\n"
       "frames/s per viewer mean {:.1f} min {:.1f}  received {:.1f} Mbit/s  rtp {} (video {}, audio {}, rtx {})\n"
       "video loss {:.4f} % (gaps {:.4f} %, {} recovered by NACK/RTX)  audio loss {:.4f} %\n"
+      "interarrival jitter mean: audio {:.1f} ms, video {:.1f} ms\n"
       "sent: nack {} ({} seqs), pli {}, rr {}, twcc {}, stun {}; srtp errors {}, dropped {}\n"
       "time to first frame: n {} p50 {:.1f} ms p95 {:.1f} ms max {:.1f} ms; connect p50 {:.1f} ms max {:.1f} ms\n",
       r.mode, r.viewers, r.connected, r.failed, r.elapsed_s, r.ramp_s, r.cpu_s, 100 * r.cpu_s / seconds,
       r.max_rss_kb / 1024.0, r.fps_mean, r.fps_min, r.mbps_total, t.rtp_packets, t.video_packets, t.audio_packets,
-      t.rtx_packets, r.video_loss_pct, r.video_gap_pct, t.nack_recovered, r.audio_loss_pct, t.nack_packets,
+      t.rtx_packets, r.video_loss_pct, r.video_gap_pct, t.nack_recovered, r.audio_loss_pct, r.audio_jitter_ms,
+      r.video_jitter_ms, t.nack_packets,
       t.nack_requested, t.plis, t.receiver_reports, t.twcc_feedbacks, t.stun_requests, t.srtp_errors,
       t.other_drops, r.ttff_us.size(), ms_at(r.ttff_us, 50), ms_at(r.ttff_us, 95), ms_max(r.ttff_us),
       ms_at(r.connect_us, 50), ms_max(r.connect_us));
@@ -72,6 +74,8 @@ std::string format_whep_report_json(const WhepLoadReport& r) {
       {"video_loss_pct", r.video_loss_pct},
       {"video_gap_pct", r.video_gap_pct},
       {"audio_loss_pct", r.audio_loss_pct},
+      {"audio_jitter_ms", r.audio_jitter_ms},
+      {"video_jitter_ms", r.video_jitter_ms},
       {"nack_recovered", t.nack_recovered},
       {"nack_packets", t.nack_packets},
       {"nack_requested", t.nack_requested},

@@ -174,12 +174,18 @@ http::Response WebRtcService::whep(const http::Request& request, const http::Req
   if (!is_sdp(request)) return problem(http::Status::unsupported_media_type, "WHEP offers are application/sdp");
   auto stream = publish_.registry.find(name);
   if (!stream) return problem(http::Status::not_found, "no live stream named '" + name + "'");
+  // ?lip_sync=off: audio in its own stream, so the browser shows video as soon as it can.
+  auto lip_sync = ctx.params.find("lip_sync");
+  bool unsynced_audio = lip_sync != ctx.params.end() && lip_sync->second == "off";
+  if (lip_sync != ctx.params.end() && !unsynced_audio && lip_sync->second != "on")
+    return problem(http::Status::bad_request, "lip_sync is 'on' or 'off'");
 
   sdp::LocalSendSources send;
   send.audio_ssrc = rtc::random_ssrc();
   send.video_ssrc = rtc::random_ssrc();
   send.video_rtx_ssrc = rtc::random_ssrc();
   send.stream_id = name;
+  if (unsynced_audio) send.audio_stream_id = name + "-audio";
   auto accepted = endpoint_->accept_offer(ctx.shard, request.body(), sdp::ServerRole::playback, send);
   if (!accepted) {
     spdlog::info("whep stream={} offer refused: {}", name, accepted.error().message);

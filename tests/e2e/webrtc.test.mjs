@@ -132,7 +132,7 @@ e2eTest('aiortc publishes over WHIP and Chromium plays it over WHEP', { timeout:
   await vela.stopCleanly();
 });
 
-e2eTest('an RTMP stream plays over WHEP in Chromium, and the switch moves between WebRTC and LL-HLS', { timeout: 90000 }, async (t, h) => {
+e2eTest('an RTMP stream plays over WHEP in Chromium, the switch moves between WebRTC and LL-HLS, lip sync can be turned off', { timeout: 90000 }, async (t, h) => {
   const vela = await startVela(h);
   const name = 'rtmp1';
   await publish(h, vela.rtmpUrl(name), { size: '640x360', extraOutputArgs: ['-bf', '0'] });
@@ -158,7 +158,23 @@ e2eTest('an RTMP stream plays over WHEP in Chromium, and the switch moves betwee
       },
       { timeoutMs: 20000, intervalMs: 250, what: 'WebRTC to play again after the switch' },
     );
+
+    // Lip sync off: a new session whose answer puts audio in a stream of its own, still playing both.
+    const audioMsid = () => watch.evaluate(() => /a=msid:(\S+) audio/.exec(window.velaPlayer.pc?.remoteDescription?.sdp ?? '')?.[1] ?? null);
+    assert.equal(await audioMsid(), name, 'lip-synced: audio shares the stream id');
+    await watch.uncheck('#lip-sync');
+    assert.equal(new URL(watch.url()).searchParams.get('lip_sync'), 'off', 'the address keeps the choice');
+    await waitFor(
+      async () => {
+        const now = await webrtcPlayback(watch);
+        return now.protocol === 'webrtc' && now.framesDecoded > 10 && now.audioPackets > 0 && (await audioMsid()) === `${name}-audio` ? now : null;
+      },
+      { timeoutMs: 20000, intervalMs: 250, what: 'WebRTC without lip sync to play' },
+    );
   });
+  const refused = await vela.request(`/whep/${name}?lip_sync=maybe`, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: 'v=0\r\n' });
+  assert.equal(refused.status, 400, 'an unknown lip_sync value is refused');
+  assert.match(refused.text(), /lip_sync/);
   await vela.stopCleanly();
 });
 

@@ -1,4 +1,6 @@
 // Builds web/dist: the HTML pages at the top level and bundled, minified JS/CSS in assets/.
+// Pages load their script as an ES module; code a page imports dynamically (hls.js) goes into a
+// chunk of its own, assets/chunk-{hash}.js, fetched only when used.
 // URLs mirror this layout: "/" serves index.html, "/watch/{name}" serves watch.html, "/studio"
 // serves studio.html and "/assets/{file}" serves assets/{file}.
 import { cp, rm } from "node:fs/promises";
@@ -15,7 +17,9 @@ await esbuild.build({
   outdir: "dist/assets",
   bundle: true,
   minify: true,
-  format: "iife",
+  format: "esm",
+  splitting: true,
+  chunkNames: "chunk-[hash]",
   target: "es2020",
   logLevel: "warning",
 });

@@ -1,9 +1,13 @@
 // Plays one live stream with hls.js (or the browser's native HLS) and keeps at it: a stream that
 // is missing, ends or fails is retried every few seconds, so playback starts by itself when the
 // publisher (re)connects.
-import Hls, { ErrorDetails, ErrorTypes, Events, type ErrorData, type HlsConfig } from "hls.js";
+import type Hls from "hls.js";
+import type { ErrorData, HlsConfig } from "hls.js";
 
 import { keepNearLiveEdge } from "./live_edge";
+
+/** hls.js's module, loaded on first use (see Player.start). */
+export type HlsModule = typeof import("hls.js");
 
 export type PlayerStatus =
   | "connecting"
@@ -30,6 +34,12 @@ const kHlsConfig: Partial<HlsConfig> = {
 };
 
 export class Player {
+  // hls.js is 600 kB, most of the page's script: it is fetched (as its own chunk) only when a
+  // stream is first played over HLS, so a WebRTC viewer's page starts sooner.
+  private hlsLibrary: Promise<HlsModule> | null = null;
+  // Bumped by start() and destroy(): a start still waiting for hls.js to load is abandoned
+  // when a newer start or a destroy came meanwhile.
+  private generation = 0;
   private hlsInstance: Hls | null = null;
   private stopEdgeKeeper: (() => void) | null = null;
   private status: PlayerStatus | null = null;
@@ -43,8 +53,8 @@ export class Player {
     readonly video: HTMLVideoElement,
     private readonly src: string,
     private readonly onStatus: (status: PlayerStatus) => void,
-    /** Called with every hls.js instance the player makes (one per attempt). */
-    private readonly onHls: (hls: Hls) => void = () => {},
+    /** Called with every hls.js instance the player makes (one per attempt), and its module. */
+    private readonly onHls: (hls: Hls, hlsModule: HlsModule) => void = () => {},
   ) {
     // Browsers allow autoplay only without sound; the page offers an unmute button.
     video.muted = true;
@@ -68,21 +78,34 @@ export class Player {
     this.active = true;
     // Retries keep showing why they happen until playback starts.
     if (this.status === null) this.report("connecting");
-    if (Hls.isSupported()) this.startHls();
-    else if (this.video.canPlayType("application/vnd.apple.mpegurl")) this.startNative();
-    else this.report("unsupported");
+    const generation = ++this.generation;
+    this.hlsLibrary ??= import("hls.js");
+    this.hlsLibrary.then(
+      (hlsModule) => {
+        if (generation !== this.generation || !this.active) return;
+        if (hlsModule.default.isSupported()) this.startHls(hlsModule);
+        else if (this.video.canPlayType("application/vnd.apple.mpegurl")) this.startNative();
+        else this.report("unsupported");
+      },
+      () => {
+        this.hlsLibrary = null; // fetch it again on the retry
+        if (generation === this.generation) this.retry("error");
+      },
+    );
   }
 
   /** Stops playback and retries for good (until start() is called again). */
   destroy(): void {
     this.active = false;
+    this.generation++;
     window.clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     this.stop();
     this.status = null;
   }
 
-  private startHls(): void {
+  private startHls(hlsModule: HlsModule): void {
+    const { default: Hls, Events } = hlsModule;
     const hls = new Hls(kHlsConfig);
     this.hlsInstance = hls;
     this.mediaRecoveryTried = false;
@@ -92,8 +115,8 @@ export class Player {
     hls.on(Events.LEVEL_LOADED, (_event, data) => {
       if (!data.details.live && !this.hasPlayed()) this.retry("ended");
     });
-    hls.on(Events.ERROR, (_event, data) => this.onHlsError(data));
-    this.onHls(hls);
+    hls.on(Events.ERROR, (_event, data) => this.onHlsError(data, hlsModule));
+    this.onHls(hls, hlsModule);
     hls.loadSource(this.src);
     hls.attachMedia(this.video);
     this.stopEdgeKeeper = keepNearLiveEdge(hls, this.video);
@@ -120,7 +143,7 @@ export class Player {
     }
   }
 
-  private onHlsError(data: ErrorData): void {
+  private onHlsError(data: ErrorData, { ErrorTypes, ErrorDetails }: HlsModule): void {
     if (!data.fatal) return;
     if (data.type === ErrorTypes.MEDIA_ERROR && !this.mediaRecoveryTried) {
       this.mediaRecoveryTried = true;

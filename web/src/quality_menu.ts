@@ -1,7 +1,10 @@
 // The quality menu: "Auto" (hls.js picks the level from the measured bandwidth) and one entry
 // per level, highest first, labelled by picture height. Choosing a level pins hls.js to it;
 // "Auto" hands the choice back. Follows each new hls.js instance the player makes.
-import Hls, { Events, type Level } from "hls.js";
+import type Hls from "hls.js";
+import type { Level } from "hls.js";
+
+import type { HlsModule } from "./player";
 
 export const kAutoLevel = -1;
 
@@ -47,7 +50,7 @@ export class QualityMenu {
   }
 
   /** Follows a new hls.js instance; the viewer's choice carries over when that level exists. */
-  attach(hls: Hls): void {
+  attach(hls: Hls, { Events }: HlsModule): void {
     this.hls = hls;
     const refresh = () => {
       this.levels = describeLevels(hls.levels);

@@ -1,6 +1,8 @@
 // Player page. The server serves this page for every /watch/{name} URL, so the stream name
 // comes from the path. LL-HLS by default; WebRTC (WHEP) with ?protocol=webrtc or the switch,
-// falling back to LL-HLS when it fails.
+// falling back to LL-HLS when it fails. Over WebRTC, ?lip_sync=off (or unticking "Lip sync")
+// asks the server for audio outside the video's sync group: the browser then shows video as
+// soon as it is decoded instead of holding it back to match the audio's longer path.
 import type Hls from "hls.js";
 import { byId, statRow as addStatRow } from "./dom";
 import { Player, type PlayerStatus } from "./player";
@@ -58,6 +60,7 @@ const quality = new QualityMenu(byId<HTMLSelectElement>("quality"));
 const qualityRow = byId<HTMLLabelElement>("quality-row");
 const fallbackNote = byId<HTMLParagraphElement>("fallback");
 const protocolInputs = [...document.querySelectorAll<HTMLInputElement>('input[name="protocol"]')];
+const lipSyncInput = byId<HTMLInputElement>("lip-sync");
 
 document.title = `${name} · Vela`;
 byId("title").textContent = name;
@@ -66,7 +69,7 @@ const player = new Player(
   video,
   `/live/${encodeURIComponent(name)}/index.m3u8`,
   (state) => showStatus(state, kStatusText[state]),
-  (hls) => quality.attach(hls),
+  (hls, hlsModule) => quality.attach(hls, hlsModule),
 );
 
 function showStatus(state: PlayerStatus, text: string): void {
@@ -104,7 +107,7 @@ function playWebRtc(): void {
   showStatus("connecting", "Connecting over WebRTC…");
   const session: WhepPlayer = new WhepPlayer(
     video,
-    `/whep/${encodeURIComponent(name)}`,
+    `/whep/${encodeURIComponent(name)}${lipSyncInput.checked ? "" : "?lip_sync=off"}`,
     () => {
       showPlaying("webrtc");
       showStatus("playing", "Live · WebRTC");
@@ -146,6 +149,13 @@ function choose(protocol: Protocol): void {
 for (const input of protocolInputs) {
   input.addEventListener("change", () => input.checked && choose(input.value as Protocol));
 }
+lipSyncInput.addEventListener("change", () => {
+  const url = new URL(location.href);
+  if (lipSyncInput.checked) url.searchParams.delete("lip_sync");
+  else url.searchParams.set("lip_sync", "off");
+  history.replaceState(null, "", url);
+  if (whep) playWebRtc(); // a new session with the new choice
+});
 // Ends the WHEP session on the server rather than leaving it to time out.
 window.addEventListener("pagehide", () => whep?.stop());
 
@@ -217,7 +227,9 @@ function renderStats(): void {
 }
 
 if (name) {
-  const requested: Protocol = new URLSearchParams(location.search).get("protocol") === "webrtc" ? "webrtc" : "ll-hls";
+  const query = new URLSearchParams(location.search);
+  const requested: Protocol = query.get("protocol") === "webrtc" ? "webrtc" : "ll-hls";
+  lipSyncInput.checked = query.get("lip_sync") !== "off";
   selectSwitch(requested);
   if (requested === "webrtc") playWebRtc();
   else playHls();

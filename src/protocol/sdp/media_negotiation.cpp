@@ -138,7 +138,8 @@ std::vector<RemoteSource> remote_sources(const MediaDescription& m) {
 
 void announce_sources(MediaDescription& section, MediaKind kind, bool rtx,
                       const LocalSendSources& send) {
-  section.msid = send.stream_id + " " + std::string(to_string(kind));
+  bool own_audio_stream = kind == MediaKind::audio && !send.audio_stream_id.empty();
+  section.msid = (own_audio_stream ? send.audio_stream_id : send.stream_id) + " " + std::string(to_string(kind));
   uint32_t ssrc = kind == MediaKind::audio ? send.audio_ssrc : send.video_ssrc;
   if (ssrc == 0) return;
   bool with_rtx = rtx && kind == MediaKind::video && send.video_rtx_ssrc != 0;

@@ -59,6 +59,9 @@ struct LocalSendSources {
   uint32_t video_rtx_ssrc = 0;
   std::string cname = "vela";
   std::string stream_id = "vela";  // a=msid:<stream_id> <kind>
+  // When set, audio is announced in a stream of its own (a=msid:<audio_stream_id> audio):
+  // browsers then play it without lip sync, so video is not held back to wait for audio.
+  std::string audio_stream_id;
 };
 
 struct LocalParameters {

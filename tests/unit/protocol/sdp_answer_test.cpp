@@ -169,6 +169,14 @@ TEST(SdpAnswer, ChromiumWhepAnswersSendonlyWithOurSources) {
   EXPECT_TRUE(has_line(text, "a=ssrc:33333 cname:vela"));
 }
 
+TEST(SdpAnswer, AudioInItsOwnStreamIsNotLipSynced) {
+  LocalParameters local = local_params();
+  local.send.audio_stream_id = "vela-audio";
+  Answer a = answer_to(chromium_offer("recvonly"), ServerRole::playback, local);
+  EXPECT_TRUE(has_line(a.text, "a=msid:vela-audio audio"));
+  EXPECT_TRUE(has_line(a.text, "a=msid:vela video"));
+}
+
 TEST(SdpAnswer, WhipRejectsAnOfferThatOnlyReceives) {
   std::string why = failure_of(chromium_offer("recvonly"), ServerRole::ingest);
   EXPECT_NE(why.find("no usable media"), std::string::npos) << why;
