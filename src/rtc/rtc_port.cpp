@@ -201,6 +201,7 @@ void RtcPort::send_datagram(std::span<const uint8_t> datagram, const RtcPath& pa
     if (it != tcp_links_.end()) it->second->send(datagram);
     return;
   }
+  if (!send_batch_) return;  // not started
   if (send_batch_->full_for(datagram.size())) flush_udp();
   if (!send_batch_->push(datagram, path.remote)) {
     udp_send_drops_.add();  // larger than any WebRTC datagram

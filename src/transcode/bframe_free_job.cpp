@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <chrono>
 
 namespace vela::transcode {
@@ -30,45 +29,16 @@ BframeFreeMetrics::BframeFreeMetrics(base::MetricsRegistry& metrics)
 BframeFreeJob::BframeFreeJob(std::string stream, BframeFreeOptions options, size_t capacity,
                              runtime::WorkerPool& workers, BframeFreeMetrics& metrics, Deliver deliver)
     : stream_(std::move(stream)),
-      capacity_(std::max<size_t>(2, capacity)),
       workers_(workers),
       metrics_(metrics),
       deliver_(std::move(deliver)),
+      queue_(capacity),
       encoder_(std::move(options)) {}
 
 void BframeFreeJob::push(BframeFreeInput input) {
   std::lock_guard lock(mutex_);
   if (stopped_) return;
-  const bool keyframe = input.frame->keyframe;
-  if (skipping_ && !keyframe) {
-    metrics_.dropped.add();
-    return;
-  }
-  skipping_ = false;
-  if (queue_.size() >= capacity_) {
-    // Behind by a whole queue. Decoding can only resume at a keyframe, so: drop the oldest
-    // frames up to a newer queued keyframe; else, for an arriving keyframe, all queued
-    // frames; else the arriving frame and the rest of its GOP.
-    auto next_key = std::find_if(queue_.begin() + 1, queue_.end(),
-                                 [](const BframeFreeInput& q) { return q.frame->keyframe; });
-    if (next_key != queue_.end()) {
-      metrics_.dropped.add(static_cast<uint64_t>(next_key - queue_.begin()));
-      queue_.erase(queue_.begin(), next_key);
-      queue_.front().after_gap = true;
-    } else if (keyframe) {
-      metrics_.dropped.add(queue_.size());
-      queue_.clear();
-      gap_ = true;
-    } else {
-      metrics_.dropped.add();
-      skipping_ = true;
-      gap_ = true;
-      return;
-    }
-  }
-  input.after_gap = gap_;
-  gap_ = false;
-  queue_.push_back(std::move(input));
+  metrics_.dropped.add(queue_.push(std::move(input)));
   schedule_locked();
 }
 
@@ -87,17 +57,16 @@ void BframeFreeJob::schedule_locked() {
 
 void BframeFreeJob::run() {
   for (int i = 0; i < kFramesPerRun; ++i) {
-    BframeFreeInput input;
+    std::optional<BframeFreeInput> input;
     {
       std::lock_guard lock(mutex_);
-      if (stopped_ || queue_.empty()) {
+      if (!stopped_) input = queue_.pop();
+      if (!input) {
         scheduled_ = false;
         return;
       }
-      input = std::move(queue_.front());
-      queue_.pop_front();
     }
-    process(input);
+    process(*input);
   }
   std::lock_guard lock(mutex_);
   scheduled_ = false;

@@ -1,15 +1,13 @@
 #pragma once
 // One stream's B-frame-free re-encode as a strictly ordered chain of worker-pool jobs, fed
 // through a bounded queue. The home shard push()es source video frames and never waits. When
-// the queue is full, frames are dropped so that decoding resumes at a keyframe: the oldest
-// ones up to a newer queued keyframe if there is one; else all queued ones when a keyframe
-// arrives; else the arriving frame and the rest of its GOP. At most one job of the chain is
+// the queue is full, frames are dropped so that decoding resumes at a keyframe
+// (GopDropQueue). At most one job of the chain is
 // queued or running, so the encoder is used by one thread at a time; a job handles a few
 // frames and then requeues itself, so streams share the pool's threads fairly.
 //
 // Threading: push()/stop() from the home shard; run on the worker pool; results are handed
 // to `deliver` on the worker (which posts them to the home shard).
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -19,6 +17,7 @@
 #include "base/rate_limit.hpp"
 #include "runtime/worker_pool.hpp"
 #include "transcode/bframe_free_encoder.hpp"
+#include "transcode/gop_drop_queue.hpp"
 
 namespace vela::transcode {
 
@@ -51,16 +50,13 @@ class BframeFreeJob : public std::enable_shared_from_this<BframeFreeJob> {
   void process(const BframeFreeInput& input);
 
   std::string stream_;
-  size_t capacity_;
   runtime::WorkerPool& workers_;
   BframeFreeMetrics& metrics_;
   Deliver deliver_;
 
   std::mutex mutex_;  // guards the fields below
-  std::deque<BframeFreeInput> queue_;
+  GopDropQueue<BframeFreeInput> queue_;
   bool scheduled_ = false;
-  bool skipping_ = false;  // dropping until the next keyframe
-  bool gap_ = false;       // the next queued frame follows dropped ones
   bool stopped_ = false;
 
   // Worker side (one job at a time).

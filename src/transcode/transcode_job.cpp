@@ -33,45 +33,18 @@ TranscodeJob::TranscodeJob(std::string stream, PipelineOptions options, size_t c
                            runtime::WorkerPool& workers, TranscodeMetrics& metrics, base::Gauge& lag_ms,
                            Deliver deliver)
     : stream_(std::move(stream)),
-      capacity_(std::max<size_t>(2, capacity)),
       workers_(workers),
       metrics_(metrics),
       lag_ms_(lag_ms),
       deliver_(std::move(deliver)),
+      queue_(capacity),
       pipeline_(std::move(options)) {}
 
 void TranscodeJob::push(const media::FramePtr& frame, const base::Buffer& avcc) {
   std::lock_guard lock(mutex_);
   if (stopped_) return;
   newest_dts_.store(frame->dts, std::memory_order_relaxed);
-  if (skipping_ && !frame->keyframe) {
-    metrics_.dropped.add();
-    return;
-  }
-  skipping_ = false;
-  if (queue_.size() >= capacity_) {
-    // Behind by a whole queue. Decoding can only resume at a keyframe, so: drop the oldest
-    // frames up to a newer queued keyframe; else, for an arriving keyframe, all queued
-    // frames; else the arriving frame and the rest of its GOP.
-    auto keyframe = std::find_if(queue_.begin() + 1, queue_.end(),
-                                 [](const SourceFrame& s) { return s.frame->keyframe; });
-    if (keyframe != queue_.end()) {
-      metrics_.dropped.add(static_cast<uint64_t>(keyframe - queue_.begin()));
-      queue_.erase(queue_.begin(), keyframe);
-      queue_.front().after_gap = true;
-    } else if (frame->keyframe) {
-      metrics_.dropped.add(queue_.size());
-      queue_.clear();
-      gap_ = true;
-    } else {
-      metrics_.dropped.add();
-      skipping_ = true;
-      gap_ = true;
-      return;
-    }
-  }
-  queue_.push_back({frame, avcc, gap_});
-  gap_ = false;
+  metrics_.dropped.add(queue_.push({frame, avcc, false}));
   schedule_locked();
 }
 
@@ -90,18 +63,17 @@ void TranscodeJob::schedule_locked() {
 
 void TranscodeJob::run() {
   for (int i = 0; i < kFramesPerRun; ++i) {
-    SourceFrame source;
+    std::optional<SourceFrame> source;
     {
       std::lock_guard lock(mutex_);
-      if (stopped_ || queue_.empty()) {
+      if (!stopped_) source = queue_.pop();
+      if (!source) {
         if (stopped_) lag_ms_.set(0);  // after this job's last update of it
         scheduled_ = false;
         return;
       }
-      source = std::move(queue_.front());
-      queue_.pop_front();
     }
-    process(source);
+    process(*source);
   }
   std::lock_guard lock(mutex_);
   scheduled_ = false;

@@ -1,16 +1,14 @@
 #pragma once
 // One stream's transcode work as a strictly ordered chain of worker-pool jobs, fed through a
 // bounded queue. The home shard push()es source video frames and never waits. When the
-// queue is full, frames are dropped so that decoding resumes at a keyframe: the oldest ones
-// up to a newer queued keyframe if there is one; else all queued ones when a keyframe
-// arrives; else the arriving frame and the rest of its GOP. At most one job of the chain is queued or running, so the pipeline is
+// queue is full, frames are dropped so that decoding resumes at a keyframe (GopDropQueue).
+// At most one job of the chain is queued or running, so the pipeline is
 // used by one thread at a time; a job handles a few frames and then requeues itself, so
 // streams share the pool's threads fairly.
 //
 // Threading: push()/stop() from the home shard; run on the worker pool; results are handed
 // to `deliver` on the worker (which posts them to the home shard).
 #include <atomic>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -18,6 +16,7 @@
 #include "base/metrics.hpp"
 #include "base/rate_limit.hpp"
 #include "runtime/worker_pool.hpp"
+#include "transcode/gop_drop_queue.hpp"
 #include "transcode/transcode_pipeline.hpp"
 
 namespace vela::transcode {
@@ -49,17 +48,14 @@ class TranscodeJob : public std::enable_shared_from_this<TranscodeJob> {
   void process(const SourceFrame& source);
 
   std::string stream_;
-  size_t capacity_;
   runtime::WorkerPool& workers_;
   TranscodeMetrics& metrics_;
   base::Gauge& lag_ms_;
   Deliver deliver_;
 
   std::mutex mutex_;  // guards the fields below
-  std::deque<SourceFrame> queue_;
+  GopDropQueue<SourceFrame> queue_;
   bool scheduled_ = false;
-  bool skipping_ = false;  // dropping until the next keyframe
-  bool gap_ = false;       // the next queued frame follows dropped ones
   bool stopped_ = false;
   std::atomic<int64_t> newest_dts_{0};
 
