@@ -130,7 +130,11 @@ std::shared_ptr<Subscription> Stream::subscribe(size_t shard, size_t capacity,
   } else if (shard == home_shard_ || slot.subscriptions.size() > 1) {
     for (const auto& frame : slot.gop) sub->push(frame);
   } else {
-    // First subscriber here: ask the home shard to start posting, from its cached GOP.
+    // First subscriber here: ask the home shard to start posting, from its cached GOP. What
+    // this shard saw while it last had subscribers is forgotten: that GOP snapshot may start
+    // before the newest frame seen then, and must not be refused as old.
+    slot.gop.clear();
+    slot.last_dts.clear();
     shards_.at(home_shard_).post([self = shared_from_this(), shard] { self->want_frames(shard); });
   }
   return sub;

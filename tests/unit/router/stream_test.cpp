@@ -105,6 +105,50 @@ TEST(Stream, FansOutAcrossShardsOncePerShardWithGopStart) {
   shards.join();
 }
 
+// A shard whose last subscriber left and that subscribes again gets the home shard's cached
+// GOP again, although it saw those frames before (a viewer reloading the page).
+TEST(Stream, AShardSubscribingAgainStartsFromTheCachedGop) {
+  runtime::ShardSet shards(2);
+  shards.start();
+  StreamRegistry registry(shards, {});
+  auto stream = *registry.claim("again", 0);
+  on_shard(shards, 0, [&] { stream->set_tracks(av_tracks()); });
+
+  // Subscribes on shard 1, lets `publish` run on the home shard, and returns what arrived.
+  auto subscribe_and_collect = [&](const std::function<void()>& publish, size_t expected) {
+    std::promise<void> received;
+    std::vector<int64_t> seen;
+    std::shared_ptr<Subscription> sub;
+    on_shard(shards, 1, [&] {
+      sub = stream->subscribe(1, 64, [&] {
+        while (auto f = sub->pop()) seen.push_back(f->dts);
+        if (seen.size() == expected) received.set_value();
+      });
+    });
+    on_shard(shards, 0, publish);
+    received.get_future().wait_for(std::chrono::seconds(5));  // the expected count, or what came
+    std::vector<int64_t> result;
+    on_shard(shards, 1, [&] {
+      result = seen;
+      stream->unsubscribe(1, sub);
+    });
+    return result;
+  };
+  auto first = subscribe_and_collect([&] {
+    stream->publish(frame(1, 0, true));
+    stream->publish(frame(1, 3000, false));
+  }, 2);
+  EXPECT_EQ(first, (std::vector<int64_t>{0, 3000}));
+  on_shard(shards, 0, [&] { stream->publish(frame(1, 6000, false)); });  // nobody on shard 1
+  auto again = subscribe_and_collect([&] { stream->publish(frame(1, 9000, false)); }, 4);
+  EXPECT_EQ(again, (std::vector<int64_t>{0, 3000, 6000, 9000}));
+
+  on_shard(shards, 0, [&] { stream->end(); });
+  registry.release(stream);
+  shards.stop();
+  shards.join();
+}
+
 }  // namespace
 }  // namespace vela::router
 
