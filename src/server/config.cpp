@@ -257,6 +257,7 @@ std::map<std::string, Setter> setters(Config& c) {
       {"webrtc.listen", text(c.webrtc_listen)},
       {"webrtc.public_ips", text_list(c.webrtc_public_ips)},
       {"webrtc.reencode_bframes", flag(c.webrtc_reencode_bframes)},
+      {"webrtc.lip_sync", flag(c.webrtc_lip_sync)},
       {"webrtc.test_drop_percent", number(c.webrtc_test_drop_percent, 0, 50)},
       {"storage.data_dir", text(c.data_dir)},
       {"runtime.shards", number(c.shards, 0, 256)},

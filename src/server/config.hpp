@@ -95,6 +95,10 @@ struct Config {
   std::vector<std::string> webrtc_public_ips;
   // H.264 with B-frames is re-encoded without them for WHEP viewers (browsers stall on it).
   bool webrtc_reencode_bframes = true;
+  // WHEP answers keep audio in the video's stream, so browsers lip-sync them (video waits for
+  // audio's longer path). false: audio in a stream of its own, lowest video latency. A viewer
+  // overrides it with ?lip_sync=on|off.
+  bool webrtc_lip_sync = true;
   // Test only: drop this share of WebRTC media datagrams (SRTP/SRTCP) in each direction, to
   // exercise NACK/RTX and keyframe recovery without a lossy network. 0 in production.
   double webrtc_test_drop_percent = 0;

@@ -100,6 +100,7 @@ base::Result<std::unique_ptr<WebRtcService>> WebRtcService::create(runtime::Shar
   auto service = std::make_unique<WebRtcService>(shards, publish);
   // One keyframe per LL-HLS segment from WHIP publishers, who otherwise send one only at start.
   service->whip_keyframe_interval_us_ = static_cast<int64_t>(config.hls.segment_target_s * 1'000'000);
+  service->lip_sync_ = config.webrtc_lip_sync;
   // A feed's subscription first receives the stream's whole cached GOP (a WebRTC publisher
   // sends keyframes only when asked), so it must hold that much on top of the usual queue.
   egress::RtpFeedOptions feed_options;
@@ -174,18 +175,21 @@ http::Response WebRtcService::whep(const http::Request& request, const http::Req
   if (!is_sdp(request)) return problem(http::Status::unsupported_media_type, "WHEP offers are application/sdp");
   auto stream = publish_.registry.find(name);
   if (!stream) return problem(http::Status::not_found, "no live stream named '" + name + "'");
-  // ?lip_sync=off: audio in its own stream, so the browser shows video as soon as it can.
-  auto lip_sync = ctx.params.find("lip_sync");
-  bool unsynced_audio = lip_sync != ctx.params.end() && lip_sync->second == "off";
-  if (lip_sync != ctx.params.end() && !unsynced_audio && lip_sync->second != "on")
-    return problem(http::Status::bad_request, "lip_sync is 'on' or 'off'");
+  // Without lip sync, audio goes in its own stream so the browser shows video as soon as it
+  // can. webrtc.lip_sync is the default; ?lip_sync=on|off chooses per viewer.
+  bool lip_sync = lip_sync_;
+  if (auto asked = ctx.params.find("lip_sync"); asked != ctx.params.end()) {
+    if (asked->second != "on" && asked->second != "off")
+      return problem(http::Status::bad_request, "lip_sync is 'on' or 'off'");
+    lip_sync = asked->second == "on";
+  }
 
   sdp::LocalSendSources send;
   send.audio_ssrc = rtc::random_ssrc();
   send.video_ssrc = rtc::random_ssrc();
   send.video_rtx_ssrc = rtc::random_ssrc();
   send.stream_id = name;
-  if (unsynced_audio) send.audio_stream_id = name + "-audio";
+  if (!lip_sync) send.audio_stream_id = name + "-audio";
   auto accepted = endpoint_->accept_offer(ctx.shard, request.body(), sdp::ServerRole::playback, send);
   if (!accepted) {
     spdlog::info("whep stream={} offer refused: {}", name, accepted.error().message);

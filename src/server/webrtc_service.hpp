@@ -45,6 +45,7 @@ class WebRtcService {
   std::vector<std::unique_ptr<egress::RtpFeedDirectory>> feeds_;  // [shard]
   std::unique_ptr<rtc::RtcEndpoint> endpoint_;
   int64_t whip_keyframe_interval_us_ = 0;
+  bool lip_sync_ = true;  // webrtc.lip_sync: WHEP's default when the viewer does not say
 };
 
 }  // namespace vela::server

@@ -162,6 +162,7 @@ e2eTest('an RTMP stream plays over WHEP in Chromium, the switch moves between We
     // Lip sync off: a new session whose answer puts audio in a stream of its own, still playing both.
     const audioMsid = () => watch.evaluate(() => /a=msid:(\S+) audio/.exec(window.velaPlayer.pc?.remoteDescription?.sdp ?? '')?.[1] ?? null);
     assert.equal(await audioMsid(), name, 'lip-synced: audio shares the stream id');
+    assert.equal(await watch.isChecked('#lip-sync'), true, 'the box shows the server default');
     await watch.uncheck('#lip-sync');
     assert.equal(new URL(watch.url()).searchParams.get('lip_sync'), 'off', 'the address keeps the choice');
     await waitFor(

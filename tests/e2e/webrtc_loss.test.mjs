@@ -27,14 +27,20 @@ function videoReceiveStats(page) {
   });
 }
 
-e2eTest('WHEP playback keeps going with 5 % packet loss each way', { timeout: 120000 }, async (t, h) => {
-  const vela = await startVela(h, { set: { 'webrtc.test_drop_percent': 5 } });
+e2eTest('WHEP playback keeps going with 5 % packet loss each way (on a server without lip sync by default)', { timeout: 120000 }, async (t, h) => {
+  const vela = await startVela(h, { set: { 'webrtc.test_drop_percent': 5, 'webrtc.lip_sync': false } });
   const name = 'lossy';
   await publish(h, vela.rtmpUrl(name), { size: '640x360', gop: 60, extraOutputArgs: ['-bf', '0'] });
   await waitForStream(vela, name);
   const browser = await launchWebRtcChromium(h);
   const page = await (await browser.newContext()).newPage();
   await watchOverWebRtc(page, vela, name, { frames: 30, timeoutMs: 45000 });
+  // webrtc.lip_sync = false: the answer gives audio its own stream, and the page shows that.
+  const sync = await page.evaluate(() => ({
+    box: document.getElementById('lip-sync').checked,
+    audioStream: /a=msid:(\S+) audio/.exec(window.velaPlayer.pc.remoteDescription.sdp)?.[1] ?? null,
+  }));
+  assert.deepEqual(sync, { box: false, audioStream: `${name}-audio` }, 'the server default without lip sync');
 
   // 20 s of playback, sampled every second: decoding must advance in every 2 s window.
   const samples = [await videoReceiveStats(page)];

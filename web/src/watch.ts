@@ -2,7 +2,8 @@
 // comes from the path. LL-HLS by default; WebRTC (WHEP) with ?protocol=webrtc or the switch,
 // falling back to LL-HLS when it fails. Over WebRTC, ?lip_sync=off (or unticking "Lip sync")
 // asks the server for audio outside the video's sync group: the browser then shows video as
-// soon as it is decoded instead of holding it back to match the audio's longer path.
+// soon as it is decoded instead of holding it back to match the audio's longer path. Without
+// the parameter the server's default (webrtc.lip_sync) applies, and the box shows it.
 import type Hls from "hls.js";
 import { byId, statRow as addStatRow } from "./dom";
 import { Player, type PlayerStatus } from "./player";
@@ -107,8 +108,9 @@ function playWebRtc(): void {
   showStatus("connecting", "Connecting over WebRTC…");
   const session: WhepPlayer = new WhepPlayer(
     video,
-    `/whep/${encodeURIComponent(name)}${lipSyncInput.checked ? "" : "?lip_sync=off"}`,
+    `/whep/${encodeURIComponent(name)}${lipSyncChoice() ? `?lip_sync=${lipSyncChoice()}` : ""}`,
     () => {
+      lipSyncInput.checked = answerKeepsLipSync(session.pc?.remoteDescription?.sdp ?? "");
       showPlaying("webrtc");
       showStatus("playing", "Live · WebRTC");
     },
@@ -149,10 +151,23 @@ function choose(protocol: Protocol): void {
 for (const input of protocolInputs) {
   input.addEventListener("change", () => input.checked && choose(input.value as Protocol));
 }
+
+/** The viewer's explicit lip sync choice (?lip_sync=on|off), or null for the server's default. */
+function lipSyncChoice(): "on" | "off" | null {
+  const value = new URLSearchParams(location.search).get("lip_sync");
+  return value === "on" || value === "off" ? value : null;
+}
+
+/** Whether the WHEP answer puts audio and video in one stream (a=msid), which browsers lip-sync. */
+function answerKeepsLipSync(sdp: string): boolean {
+  const streamOf = (kind: string) => new RegExp(`^a=msid:(\\S+) ${kind}\\r?$`, "m").exec(sdp)?.[1];
+  const audio = streamOf("audio");
+  return audio === undefined || audio === streamOf("video");
+}
+
 lipSyncInput.addEventListener("change", () => {
   const url = new URL(location.href);
-  if (lipSyncInput.checked) url.searchParams.delete("lip_sync");
-  else url.searchParams.set("lip_sync", "off");
+  url.searchParams.set("lip_sync", lipSyncInput.checked ? "on" : "off");
   history.replaceState(null, "", url);
   if (whep) playWebRtc(); // a new session with the new choice
 });
@@ -229,7 +244,7 @@ function renderStats(): void {
 if (name) {
   const query = new URLSearchParams(location.search);
   const requested: Protocol = query.get("protocol") === "webrtc" ? "webrtc" : "ll-hls";
-  lipSyncInput.checked = query.get("lip_sync") !== "off";
+  lipSyncInput.checked = lipSyncChoice() !== "off";
   selectSwitch(requested);
   if (requested === "webrtc") playWebRtc();
   else playHls();

@@ -18,14 +18,17 @@ TEST(Config, DefaultsMatchConventions) {
   EXPECT_EQ(c->srt.latency_ms, 120u);
   EXPECT_EQ(c->srt.max_connections, 100u);
   EXPECT_EQ(c->webrtc_listen, "0.0.0.0:10000");
+  EXPECT_TRUE(c->webrtc_lip_sync);
   EXPECT_EQ(c->data_dir, "./data");
   EXPECT_EQ(c->auth.mode, "open");
 }
 
 TEST(Config, SetOverridesAnyKeyWithTomlOrBareValues) {
   auto c = load_config("", {"http.listen=127.0.0.1:28080", "hls.part_target_s=0.5", "runtime.shards=1",
-                            "auth.mode=keys", "auth.keys.s3cret=show", "webrtc.public_ips=[\"192.0.2.1\"]"});
+                            "auth.mode=keys", "auth.keys.s3cret=show", "webrtc.public_ips=[\"192.0.2.1\"]",
+                            "webrtc.lip_sync=false"});
   ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_FALSE(c->webrtc_lip_sync);
   EXPECT_EQ(c->http.listen, "127.0.0.1:28080");
   EXPECT_DOUBLE_EQ(c->hls.part_target_s, 0.5);
   EXPECT_EQ(c->shards, 1u);
