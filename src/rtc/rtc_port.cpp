@@ -218,8 +218,11 @@ void RtcPort::send_datagram(std::span<const uint8_t> datagram, const RtcPath& pa
 
 void RtcPort::flush_udp() {
   if (!send_batch_ || send_batch_->empty()) return;
+  const bool had_gso = send_batch_->gso_enabled();
   auto result = send_batch_->flush();
   if (result.dropped > 0) udp_send_drops_.add(result.dropped);
+  if (had_gso && !send_batch_->gso_enabled())
+    spdlog::warn("webrtc port {}: the kernel refused UDP GSO; sending one datagram per message", options_.port);
 }
 
 void RtcPort::tick() {
