@@ -1,8 +1,10 @@
 #pragma once
 // What a track carries. Built by ingest from the source's codec configuration; immutable
 // once the stream publishes it (a new configuration is a new TrackInfo).
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "base/buffer.hpp"
 
@@ -46,5 +48,13 @@ struct TrackInfo {
   // ("audio-opus", "audio-aac"); empty for the source's tracks.
   std::string rendition;
 };
+
+// The track with this id when it is H.264 video (what a video re-encoder takes); else nullptr.
+inline const TrackInfo* find_h264_video_track(const std::vector<TrackInfo>& tracks, uint32_t id) {
+  auto it = std::find_if(tracks.begin(), tracks.end(), [id](const TrackInfo& t) {
+    return t.id == id && t.kind == MediaKind::video && t.codec == Codec::h264;
+  });
+  return it == tracks.end() ? nullptr : &*it;
+}
 
 }  // namespace vela::media

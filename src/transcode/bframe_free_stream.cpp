@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <cmath>
 
 namespace vela::transcode {
@@ -43,11 +42,8 @@ void StreamBframeFree::drain() {
   while (!stopped_ && subscription_) {
     media::FramePtr frame = subscription_->pop();
     if (!frame) return;
-    const auto& tracks = stream_->tracks(stream_->home_shard());
-    auto track = std::find_if(tracks.begin(), tracks.end(), [&](const media::TrackInfo& t) {
-      return t.id == frame->track_id && t.kind == media::MediaKind::video && t.codec == media::Codec::h264;
-    });
-    if (track != tracks.end()) on_source_video(*track, frame);
+    const auto* track = media::find_h264_video_track(stream_->tracks(stream_->home_shard()), frame->track_id);
+    if (track) on_source_video(*track, frame);
   }
 }
 
