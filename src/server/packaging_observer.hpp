@@ -1,37 +1,26 @@
 #pragma once
 // Starts a LivePackager when a stream starts publishing and stops it when the publisher
-// leaves. Called on the stream's home shard; each shard's packagers are kept apart, so no
-// lock is needed.
+// leaves (one per stream, on its home shard: see router::StreamWorkerObserver).
 #include <atomic>
 #include <memory>
-#include <unordered_map>
 #include <vector>
 
-#include "router/publish_observer.hpp"
 #include "packager/live_packager.hpp"
+#include "router/stream_worker_observer.hpp"
 
 namespace vela::server {
 
-class PackagingObserver : public router::PublishObserver {
+class PackagingObserver : public router::StreamWorkerObserver<packager::LivePackager> {
  public:
   PackagingObserver(runtime::ShardSet& shards, std::vector<packager::HlsShardDirectory*> directories,
                     packager::LivePackagerOptions options)
-      : shards_(shards), directories_(std::move(directories)), options_(std::move(options)),
-        packagers_(shards.size()) {}
+      : StreamWorkerObserver(shards.size()), shards_(shards), directories_(std::move(directories)),
+        options_(std::move(options)) {}
 
-  void on_publish_start(const std::shared_ptr<router::Stream>& stream) override {
-    auto packager = std::make_shared<packager::LivePackager>(stream, shards_, directories_, options_,
-                                                             next_generation_.fetch_add(1) + 1);
-    packager->start();
-    packagers_[stream->home_shard()][stream.get()] = std::move(packager);
-  }
-
-  void on_publish_end(const std::shared_ptr<router::Stream>& stream) override {
-    auto& home = packagers_[stream->home_shard()];
-    auto it = home.find(stream.get());
-    if (it == home.end()) return;
-    it->second->stop();
-    home.erase(it);
+ protected:
+  std::shared_ptr<packager::LivePackager> make(const std::shared_ptr<router::Stream>& stream) override {
+    return std::make_shared<packager::LivePackager>(stream, shards_, directories_, options_,
+                                                    next_generation_.fetch_add(1) + 1);
   }
 
  private:
@@ -39,7 +28,6 @@ class PackagingObserver : public router::PublishObserver {
   std::vector<packager::HlsShardDirectory*> directories_;
   packager::LivePackagerOptions options_;
   std::atomic<uint64_t> next_generation_{0};  // publish sessions, across all shards
-  std::vector<std::unordered_map<const router::Stream*, std::shared_ptr<packager::LivePackager>>> packagers_;
 };
 
 }  // namespace vela::server

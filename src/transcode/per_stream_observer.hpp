@@ -1,42 +1,33 @@
 #pragma once
-// Runs one Worker per publishing stream: made and start()ed when the stream starts
-// publishing, stop()ped and dropped when the publisher leaves. Both calls come on the
-// stream's home shard and each shard's workers are kept apart, so no lock is needed.
-//
-// Worker: constructible as Worker(stream, shards, workers, metrics, options), with start()
-// and stop(). Metrics is built once from the registry and shared by every Worker.
+// Runs one Worker per publishing stream on the worker pool's side of transcode (the audio
+// bridge, the B-frame-free copy): a StreamWorkerObserver whose workers are made as
+// Worker(stream, shards, workers, metrics, options). Metrics is built once from the registry
+// and shared by every Worker.
 #include <memory>
-#include <unordered_map>
 #include <utility>
-#include <vector>
 
 #include "base/metrics.hpp"
-#include "router/publish_observer.hpp"
+#include "router/stream_worker_observer.hpp"
 #include "runtime/shard.hpp"
 #include "runtime/worker_pool.hpp"
 
 namespace vela::transcode {
 
 template <typename Worker, typename Options, typename Metrics>
-class PerStreamObserver : public router::PublishObserver {
+class PerStreamObserver : public router::StreamWorkerObserver<Worker> {
  public:
   // Everything passed by reference outlives this object and the worker pool's jobs.
   PerStreamObserver(runtime::ShardSet& shards, runtime::WorkerPool& workers, Options options,
                     base::MetricsRegistry& metrics)
-      : shards_(shards), workers_(workers), options_(std::move(options)), metrics_(metrics), by_shard_(shards.size()) {}
+      : router::StreamWorkerObserver<Worker>(shards.size()),
+        shards_(shards),
+        workers_(workers),
+        options_(std::move(options)),
+        metrics_(metrics) {}
 
-  void on_publish_start(const std::shared_ptr<router::Stream>& stream) override {
-    auto worker = std::make_shared<Worker>(stream, shards_, workers_, metrics_, options_);
-    worker->start();
-    by_shard_[stream->home_shard()][stream.get()] = std::move(worker);
-  }
-
-  void on_publish_end(const std::shared_ptr<router::Stream>& stream) override {
-    auto& home = by_shard_[stream->home_shard()];
-    auto it = home.find(stream.get());
-    if (it == home.end()) return;
-    it->second->stop();
-    home.erase(it);
+ protected:
+  std::shared_ptr<Worker> make(const std::shared_ptr<router::Stream>& stream) override {
+    return std::make_shared<Worker>(stream, shards_, workers_, metrics_, options_);
   }
 
  private:
@@ -44,7 +35,6 @@ class PerStreamObserver : public router::PublishObserver {
   runtime::WorkerPool& workers_;
   Options options_;
   Metrics metrics_;
-  std::vector<std::unordered_map<const router::Stream*, std::shared_ptr<Worker>>> by_shard_;
 };
 
 }  // namespace vela::transcode
