@@ -114,6 +114,7 @@ bool RestreamManager::remove(const std::string& stream, uint64_t id) {
     redacted = found->redacted;
     list.erase(found);
     live = it->second.live;
+    if (list.empty() && !live) streams_.erase(it);
   }
   spdlog::info("restream stream={} dest={} removed (id {})", stream, redacted, id);
   if (live) {
@@ -143,10 +144,10 @@ void RestreamManager::on_publish_start(const std::shared_ptr<router::Stream>& st
   std::vector<Destination> to_start;
   {
     std::lock_guard lock(mu_);
-    auto it = streams_.find(stream->name());
-    if (it == streams_.end()) return;
-    it->second.live = stream;
-    for (auto& d : it->second.destinations) {
+    // Recorded even without destinations, so that one added while live is pushed at once.
+    auto& entry = streams_[stream->name()];
+    entry.live = stream;
+    for (auto& d : entry.destinations) {
       d.status = RestreamStatus{};  // a new publication: counters start again
       d.status.state = RestreamState::connecting;
       to_start.push_back(d);
@@ -168,7 +169,9 @@ void RestreamManager::on_publish_end(const std::shared_ptr<router::Stream>& stre
   }
   std::lock_guard lock(mu_);
   auto it = streams_.find(stream->name());
-  if (it != streams_.end() && it->second.live == stream) it->second.live.reset();
+  if (it == streams_.end() || it->second.live != stream) return;
+  it->second.live.reset();
+  if (it->second.destinations.empty()) streams_.erase(it);  // only live streams have empty entries
 }
 
 void RestreamManager::start_destination(const std::shared_ptr<router::Stream>& stream, uint64_t id,

@@ -155,5 +155,17 @@ e2eTest('restream over SRT: vela pushes a stream as MPEG-TS to an SRT listener (
   const video = listed.tracks.find((tr) => tr.kind === 'video');
   assert.equal(video?.width, 320, JSON.stringify(listed.tracks));
   assert.ok(listed.tracks.some((tr) => tr.kind === 'audio'), 'the copy has audio');
+
+  // A destination added while its stream is already live (and had none) is pushed now.
+  await publish(h, vela.rtmpUrl('late'), { size: '320x240', gop: 30, name: 'ffmpeg-late' });
+  await waitForStream(vela, 'late', { timeoutMs: 20000 });
+  const late = await vela.request('/api/v1/streams/late/restreams', { method: 'POST', body: JSON.stringify({ url: vela.rtmpUrl('latecopy') }) });
+  assert.equal(late.status, 201, late.text());
+  assert.equal(JSON.parse(late.text()).state, 'connecting', late.text());
+  await waitFor(async () => {
+    const { list } = await restreams(vela, 'late');
+    return list[0].state === 'live' && list[0].attempts === 1 && list[0].bytes_sent > 0;
+  }, { timeoutMs: 20000, what: 'the destination added while live to be pushed' });
+  await waitForStream(vela, 'latecopy', { timeoutMs: 20000 });
   await vela.stopCleanly();
 });

@@ -200,6 +200,35 @@ TEST_F(RestreamTest, ManagerFollowsPublicationsAndApiChanges) {
   manager.on_publish_end(again);
 }
 
+TEST_F(RestreamTest, DestinationAddedToALiveStreamWithoutDestinationsIsPushedAtOnce) {
+  RestreamManager manager(shards_, {quick_backoff(), 8}, {{"rtmp", fake_target()}});
+  auto stream = make_stream();
+  manager.on_publish_start(stream);  // live with no destination yet
+  EXPECT_TRUE(pushes_.empty());
+  EXPECT_TRUE(manager.list("demo").empty());
+
+  auto added = manager.add("demo", "rtmp://127.0.0.1:1936/live/late");
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  EXPECT_EQ(added->status.state, RestreamState::connecting);
+  ASSERT_TRUE(run_until([&] { return pushes_.size() == 1; })) << "pushed now, as the stream is live";
+  EXPECT_EQ(pushes_[0]->url, "rtmp://127.0.0.1:1936/live/late");
+  pushes_[0]->go_live();
+  EXPECT_EQ(manager.list("demo")[0].status.state, RestreamState::live);
+  EXPECT_EQ(manager.list("demo")[0].status.attempts, 1u);
+
+  // Once the stream ended and its destination is removed, nothing of the name is kept; a
+  // later publish of it starts nothing.
+  manager.on_publish_end(stream);
+  EXPECT_TRUE(pushes_[0]->stopped);
+  EXPECT_TRUE(manager.remove("demo", added->id));
+  auto again = make_stream();
+  manager.on_publish_start(again);
+  manager.on_publish_end(again);
+  run_for(50ms);
+  EXPECT_EQ(pushes_.size(), 1u);
+  EXPECT_TRUE(manager.list("demo").empty());
+}
+
 TEST_F(RestreamTest, ManagerRefusesBadDestinations) {
   RestreamManager manager(shards_, {quick_backoff(), 2}, {{"rtmp", fake_target()}});
   auto bad = manager.add("demo", "rtmp://host-only");
