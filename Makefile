@@ -29,11 +29,13 @@ e2e: build
 
 test: unit e2e
 
-# Sanitizer build of the unit tests and fuzz corpus replays.
+# Sanitizer build of the unit tests and fuzz corpus replays, and the shutdown end-to-end
+# test against the sanitized binary (a use-after-free or leak on that path fails it).
 asan: web
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan
 	ctest --preset asan -j2
+	cd tests/e2e && VELA_BIN=$(CURDIR)/build/asan/vela node --test --test-concurrency=1 shutdown.test.mjs
 
 # libFuzzer targets (clang); run one with e.g. build/fuzz/tests/fuzz/fuzz_rtmp_chunk -max_total_time=60
 fuzz: web

@@ -103,6 +103,7 @@ asio::awaitable<Response> HlsOrigin::serve(const std::string& name, const packag
       co_return is_playlist ? error_response(Status::service_unavailable, "the requested part did not appear in time")
                             : error_response(Status::not_found, "not found");
     }
+    if (directory.stopped()) co_return error_response(Status::service_unavailable, "server shutting down");
     if (parked_[context.shard] >= options_.max_parked_per_shard) {
       overflows_.add();
       co_return error_response(Status::service_unavailable, "too many waiting requests");

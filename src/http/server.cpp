@@ -11,6 +11,7 @@
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
+#include "base/on_exit.hpp"
 #include "runtime/listener.hpp"
 
 namespace vela::http {
@@ -60,6 +61,9 @@ base::Status Server::start() {
 void Server::stop() {
   stopping_ = true;
   if (acceptor_) acceptor_->close();
+  for (auto& connection : open_) {
+    if (connection.reading) connection.stream->cancel();
+  }
 }
 
 asio::awaitable<void> Server::accept_loop() {
@@ -75,7 +79,8 @@ asio::awaitable<void> Server::accept_loop() {
       socket.close();  // over the limit: refuse at once rather than queue
       continue;
     }
-    socket.set_option(tcp::no_delay(true));
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
     asio::co_spawn(shard_.io(), serve(std::move(socket)), [](std::exception_ptr e) {
       if (!e) return;
       try {
@@ -91,13 +96,21 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
   connections_.fetch_add(1);
   open_gauge_.add(1);
   beast::tcp_stream stream(std::move(socket));
+  auto registered = open_.insert(open_.end(), Connection{&stream});
+  base::OnExit unregister([&] {
+    open_.erase(registered);
+    connections_.fetch_sub(1);
+    open_gauge_.add(-1);
+  });
   beast::flat_buffer buffer;
   while (!stopping_) {
     beast_http::request_parser<beast_http::string_body> parser;
     parser.header_limit(options_.max_header_bytes);
     parser.body_limit(options_.max_body_bytes);
     stream.expires_after(options_.idle_timeout);
+    registered->reading = true;
     auto [read_error, read_bytes] = co_await beast_http::async_read(stream, buffer, parser, kUse);
+    registered->reading = false;
     if (read_error) {
       std::optional<Response> refusal;
       if (read_error == beast_http::error::header_limit) {
@@ -140,8 +153,6 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
   }
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  connections_.fetch_sub(1);
-  open_gauge_.add(-1);
 }
 
 asio::awaitable<Response> Server::dispatch(Request& request, RequestContext& context) {

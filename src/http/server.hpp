@@ -4,7 +4,9 @@
 // limit, idle timeouts, and handlers that may park (long-poll) before replying.
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
+#include <list>
 #include <memory>
 #include <optional>
 
@@ -31,9 +33,10 @@ class Server {
 
   // Shard thread: opens the listener. Fails when the address cannot be bound.
   base::Status start();
-  // Shard thread: stops accepting; open connections finish their current exchange and close.
+  // Shard thread: stops accepting; connections waiting for a request close now, the others
+  // finish their current exchange and close.
   void stop();
-  size_t open_connections() const { return connections_.load(); }
+  size_t open_connections() const { return connections_.load(); }  // any thread
 
  private:
   boost::asio::awaitable<void> accept_loop();
@@ -43,7 +46,14 @@ class Server {
   runtime::Shard& shard_;
   ServerOptions options_;
   const Router& router_;
+  // An open connection, for stop(): `reading` while it waits for the next request.
+  struct Connection {
+    boost::beast::tcp_stream* stream;
+    bool reading = false;
+  };
+
   std::optional<boost::asio::ip::tcp::acceptor> acceptor_;
+  std::list<Connection> open_;      // shard thread
   std::atomic<size_t> connections_{0};
   bool stopping_ = false;
   base::Gauge& open_gauge_;

@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "base/on_exit.hpp"
 #include "ingest/rtmp_session.hpp"
 #include "runtime/listener.hpp"
 
@@ -64,14 +65,20 @@ asio::awaitable<void> RtmpListener::accept_loop() {
 }
 
 asio::awaitable<void> RtmpListener::serve(tcp::socket socket, uint64_t session_id) {
-  socket.set_option(tcp::no_delay(true));
+  if (stopping_) co_return;  // accepted just before stop(): closes with its socket
+  boost::system::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
   auto registered = sockets_.insert(sockets_.end(), &socket);
+  open_.fetch_add(1);
   connections_.add(1);
+  base::OnExit unregister([&] {
+    sockets_.erase(registered);
+    open_.fetch_sub(1);
+    connections_.add(-1);
+  });
   RtmpSession session(shard_, context_, session_id,
                       RtmpSessionLimits{options_.max_message_bytes, options_.idle_timeout});
   co_await session.run(socket);
-  sockets_.erase(registered);
-  connections_.add(-1);
 }
 
 }  // namespace vela::ingest

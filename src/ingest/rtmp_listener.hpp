@@ -3,6 +3,7 @@
 // accepts, all on the shard's thread.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <atomic>
 #include <chrono>
 #include <list>
 #include <optional>
@@ -27,8 +28,9 @@ class RtmpListener {
   // Shard thread.
   base::Status start();
   // Shard thread: stops accepting and closes every session (streams end, playlists get
-  // EXT-X-ENDLIST).
+  // EXT-X-ENDLIST). Each session ends on this shard once it sees its socket shut down.
   void stop();
+  size_t open_sessions() const { return open_.load(); }  // any thread
 
  private:
   boost::asio::awaitable<void> accept_loop();
@@ -39,6 +41,7 @@ class RtmpListener {
   PublishContext context_;
   std::optional<boost::asio::ip::tcp::acceptor> acceptor_;
   std::list<boost::asio::ip::tcp::socket*> sockets_;  // open sessions, to close on stop
+  std::atomic<size_t> open_{0};                        // sockets_.size(), for other threads
   uint64_t next_session_ = 1;
   bool stopping_ = false;
   base::Gauge& connections_;

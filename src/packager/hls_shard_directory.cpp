@@ -107,11 +107,22 @@ void HlsShardDirectory::apply(const std::string& name, uint64_t generation,
 }
 
 void HlsShardDirectory::schedule_removal(const std::string& name, uint64_t generation) {
+  if (stopped_) return;
   auto timer = std::make_shared<boost::asio::steady_timer>(io_, ended_retention_);
-  timer->async_wait([this, timer, name, generation](const boost::system::error_code&) {
+  auto entry = removals_.insert(removals_.end(), timer);
+  timer->async_wait([this, timer, entry, name, generation](const boost::system::error_code& error) {
+    if (error || stopped_) return;  // cancelled (or overtaken) by stop(), which forgot it
+    removals_.erase(entry);
     auto it = streams_.find(name);
     if (it != streams_.end() && it->second->generation == generation) streams_.erase(it);
   });
+}
+
+void HlsShardDirectory::stop() {
+  stopped_ = true;
+  for (auto& timer : removals_) timer->cancel();
+  removals_.clear();
+  for (auto& [name, state] : streams_) state->changed.notify_all();
 }
 
 }  // namespace vela::packager

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -100,11 +101,18 @@ class HlsShardDirectory {
              const HlsEvent& event);
   size_t size() const { return streams_.size(); }
 
+  // The server is stopping: pending removals are cancelled (so the shard can run out of
+  // work) and every parked request is woken to be answered now. Idempotent.
+  void stop();
+  bool stopped() const { return stopped_; }
+
  private:
   void schedule_removal(const std::string& name, uint64_t generation);
 
   boost::asio::io_context& io_;
   std::chrono::milliseconds ended_retention_;
+  std::list<std::shared_ptr<boost::asio::steady_timer>> removals_;  // of ended streams, pending
+  bool stopped_ = false;
   std::unordered_map<std::string, std::shared_ptr<HlsStreamState>> streams_;
 };
 

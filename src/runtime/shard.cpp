@@ -18,10 +18,15 @@ void Shard::start() {
     std::string name = "vela-shard-" + std::to_string(index_);
     pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
     io_.run();
+    ran_out_.set_value();
   });
 }
 
 void Shard::stop() { guard_.reset(); }
+
+bool Shard::wait_stopped_until(std::chrono::steady_clock::time_point deadline) {
+  return ran_out_future_.wait_until(deadline) == std::future_status::ready;
+}
 
 void Shard::abort() {
   guard_.reset();
@@ -42,6 +47,14 @@ void ShardSet::start() {
 }
 void ShardSet::stop() {
   for (auto& s : shards_) s->stop();
+}
+bool ShardSet::stop_and_wait_until(std::chrono::steady_clock::time_point deadline, std::vector<size_t>& busy) {
+  stop();
+  busy.clear();
+  for (auto& s : shards_) {
+    if (!s->wait_stopped_until(deadline)) busy.push_back(s->index());
+  }
+  return busy.empty();
 }
 void ShardSet::abort() {
   for (auto& s : shards_) s->abort();

@@ -1,6 +1,7 @@
 #include "server/serve.hpp"
 
 #include <boost/asio/signal_set.hpp>
+#include <cstdlib>
 #include <future>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -33,6 +34,9 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
 namespace {
+
+// How long sessions and shards get to end by themselves after SIGINT/SIGTERM.
+constexpr std::chrono::seconds kShutdownGrace{10};
 
 std::chrono::milliseconds millis(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
@@ -248,27 +252,45 @@ int serve(const Config& config) {
   signals_io.run();
 
   spdlog::info("signal {}: shutting down", received);
-  // SRT first: its sessions' ends are posted to the shards, which run them before the
-  // barrier below.
+  // The shutdown order (docs/ARCHITECTURE.md, "Shutdown"). Every session ends on its own
+  // shard while every observer is alive; the shards then run out of work by themselves, so
+  // nothing is left in an io_context to be destroyed half-done.
+  auto deadline = std::chrono::steady_clock::now() + kShutdownGrace;
+  // 1. SRT: its I/O thread stops accepting, closes every connection and posts each
+  //    session's end to its shard.
   srt_listener.stop();
-  // Stop accepting and end every publish (packagers flush, playlists get EXT-X-ENDLIST).
+  // 2. On every shard: stop accepting; end WHIP/WHEP sessions now, shut RTMP sockets down
+  //    (each session ends its publication when it sees that), close idle HTTP connections
+  //    and answer parked LL-HLS requests.
   on_every_shard(shards, [&](size_t i) {
     rtmp_listeners[i]->stop();
     (*webrtc)->stop(i);
     http_servers[i]->stop();
+    directories[i]->stop();
   });
-  // In-flight HTTP exchanges (parked reloads included) get a few seconds to finish.
-  auto deadline = std::chrono::steady_clock::now() + 3s;
-  auto open_http = [&] {
+  // 3. Wait for the sessions to finish their last exchange and their publish-end work.
+  auto open_sessions = [&] {
     size_t n = 0;
     for (auto& s : http_servers) n += s->open_connections();
+    for (auto& l : rtmp_listeners) n += l->open_sessions();
     return n;
   };
-  while (open_http() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
-  shards.abort();
-  shards.join();
-  // Jobs still running use the transcoder's and thumbnailer's metrics: finish them first.
+  while (open_sessions() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  on_every_shard(shards, [](size_t) {});  // what the ends posted (SRT viewers' ends included) has run
+  // 4. Let the worker pool finish its jobs; their results are posted to the shards, which
+  //    still run. No stream is live, so nothing submits more.
   workers.join();
+  // 5. The shards run what is left (restream pushes unwinding, cancelled timers) and return.
+  std::vector<size_t> busy;
+  if (!shards.stop_and_wait_until(deadline, busy) || open_sessions() > 0) {
+    // Something did not end in time. Destroying its suspended work would run it against
+    // objects already gone, so leave without tearing down.
+    spdlog::error("shutdown: {} sessions still open and {} shards still busy after {} s; exiting without teardown",
+                  open_sessions(), busy.size(), kShutdownGrace.count());
+    spdlog::shutdown();
+    std::_Exit(1);
+  }
+  shards.join();
   spdlog::info("stopped");
   return 0;
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { e2eTest, sleep, waitFor } from './lib/harness.mjs';
 import { waitForStream } from './lib/hls.mjs';
 import { decode, probe, runTool } from './lib/media.mjs';
-import { FFMPEG, FFPROBE, Publisher, publish, startVela } from './lib/vela.mjs';
+import { FFMPEG, FFPROBE, publish, startVela } from './lib/vela.mjs';
 
 const kSize = '320x240';
 
@@ -24,20 +24,6 @@ function metricValue(text, name, labels = '') {
   const prefix = labels ? `${name}{${labels}} ` : `${name} `;
   const line = text.split('\n').find((l) => l.startsWith(prefix));
   return line === undefined ? undefined : Number(line.split(' ').at(-1));
-}
-
-/** ffmpeg publishing H.264 + AAC as MPEG-TS over SRT. */
-async function publishSrt(h, url) {
-  const args = [
-    '-hide_banner', '-nostdin', '-loglevel', 'warning',
-    '-re', '-f', 'lavfi', '-i', `testsrc2=size=${kSize}:rate=30`,
-    '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-    '-map', '0:v', '-map', '1:a', '-t', '120',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-g', '30', '-pix_fmt', 'yuv420p',
-    '-c:a', 'aac', '-b:a', '64k', '-ar', '48000', '-ac', '2',
-    '-f', 'mpegts', url,
-  ];
-  return new Publisher(await h.spawn('ffmpeg-publish', FFMPEG, args));
 }
 
 /** Pulls `seconds` of the stream over SRT into a .ts file (stream copy); returns its path. */
@@ -103,7 +89,7 @@ e2eTest('SRT playback: an unknown stream is refused; viewers are closed when the
   assert.ok(metricValue(await metricsText(vela), 'vela_srt_refused_total', 'reason="not_found"') >= 1, 'refusal counted as not_found');
 
   const name = 'srtend';
-  const pub = await publishSrt(h, srtUrl(vela, `publish:live/${name}`));
+  const pub = await publish(h, srtUrl(vela, `publish:live/${name}`), { size: kSize, gop: 30, format: 'mpegts', name: 'ffmpeg-publish' });
   await waitForStream(vela, name, { timeoutMs: 30000 });
   const viewers = [];
   for (const label of ['viewer-1', 'viewer-2']) {

@@ -227,11 +227,12 @@ export async function startVela(h, { set = {}, healthTimeoutMs = 20000, name = '
 }
 
 /**
- * Publishes a synthetic test pattern and a 440 Hz tone over RTMP with ffmpeg.
+ * Publishes a synthetic test pattern and a 440 Hz tone with ffmpeg: over RTMP (FLV), or
+ * with format 'mpegts' to an srt:// URL.
  * Options: size ('640x360'), rate (30), gop (frames, 60), bframes (false: -tune
  * zerolatency, no B-frames; true: -bf 2 without pyramid), maxSeconds (safety bound).
  */
-export async function publish(h, url, { size = '640x360', rate = 30, gop = 60, bframes = false, maxSeconds = 120, name = 'ffmpeg', extraOutputArgs = [] } = {}) {
+export async function publish(h, url, { size = '640x360', rate = 30, gop = 60, bframes = false, maxSeconds = 120, name = 'ffmpeg', format = 'flv', extraOutputArgs = [] } = {}) {
   const videoOptions = bframes
     ? ['-bf', '2', '-x264-params', 'b-pyramid=0']
     : ['-tune', 'zerolatency'];
@@ -244,7 +245,7 @@ export async function publish(h, url, { size = '640x360', rate = 30, gop = 60, b
     '-c:v', 'libx264', '-preset', 'veryfast', ...videoOptions, '-g', String(gop), '-pix_fmt', 'yuv420p',
     '-c:a', 'aac', '-b:a', '64k', '-ar', '48000', '-ac', '2',
     ...extraOutputArgs,
-    '-f', 'flv', url,
+    '-f', format, url,
   ];
   const proc = await h.spawn(name, FFMPEG, args);
   return new Publisher(proc);

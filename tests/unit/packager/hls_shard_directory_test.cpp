@@ -1,5 +1,7 @@
 #include "packager/hls_shard_directory.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <gtest/gtest.h>
 
 #include "unit/packager/hls_test_util.hpp"
@@ -67,6 +69,38 @@ TEST(HlsShardDirectory, RendersOncePerChangeAndDropsEndedStreamsLater) {
   EXPECT_NE(playlist(*directory.find("demo")).text().find("#EXT-X-ENDLIST"), std::string_view::npos);
   io.run();  // the retention timer fires
   EXPECT_EQ(directory.find("demo"), nullptr);
+}
+
+TEST(HlsShardDirectory, StopCancelsPendingRemovalsAndWakesParkedRequests) {
+  boost::asio::io_context io;
+  HlsShardDirectory directory(io, std::chrono::hours(1));
+  begin(directory, 3);
+  directory.apply("demo", 3, "video", HlsEnd{});  // an hour's removal is now pending
+  bool woken = false;
+  boost::asio::co_spawn(
+      io,
+      [&]() -> boost::asio::awaitable<void> {
+        auto state = directory.find("demo");
+        woken = co_await state->changed.wait_until(std::chrono::steady_clock::now() + std::chrono::hours(1));
+      },
+      boost::asio::detached);
+  io.poll();  // the request parks
+  EXPECT_EQ(directory.find("demo")->changed.waiting(), 1u);
+
+  directory.stop();
+  EXPECT_TRUE(directory.stopped());
+  // Nothing is left to wait for: run() returns at once instead of after an hour.
+  auto started = std::chrono::steady_clock::now();
+  io.run();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::minutes(1));
+  EXPECT_TRUE(woken);
+  EXPECT_NE(directory.find("demo"), nullptr);  // still served until the process ends
+
+  // Streams that end after stop() schedule no removal either.
+  io.restart();
+  begin(directory, 4);
+  directory.apply("demo", 4, "video", HlsEnd{});
+  EXPECT_EQ(io.run(), 0u);
 }
 
 }  // namespace
