@@ -25,7 +25,4 @@ class PublishAuthorizer {
   std::map<std::string, std::string, std::less<>> keys_;
 };
 
-// Stream names appear in URLs and file names: 1-128 of [A-Za-z0-9_.-], not starting with '.'.
-bool is_valid_stream_name(std::string_view name);
-
 }  // namespace vela::auth

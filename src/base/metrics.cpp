@@ -5,35 +5,88 @@
 
 namespace vela::base {
 
-MetricsRegistry::Entry& MetricsRegistry::find_or_add(std::string_view name, std::string_view help,
-                                                     std::string_view labels, bool is_counter) {
-  std::lock_guard lock(mutex_);
-  for (auto& e : entries_) {
-    if (e.name == name && e.labels == labels) return e;
+namespace {
+
+// A series' value now; a scoped one released after the family was collected reads 0.
+template <class Entry>
+int64_t value_of(const Entry& e) {
+  if (!e.scoped) return e.is_counter ? static_cast<int64_t>(e.counter.value()) : e.gauge.value();
+  if (e.is_counter) {
+    auto held = e.scoped_counter.lock();
+    return held ? static_cast<int64_t>(held->value()) : 0;
   }
+  auto held = e.scoped_gauge.lock();
+  return held ? held->value() : 0;
+}
+
+}  // namespace
+
+MetricsRegistry::Entry& MetricsRegistry::find_or_add(std::string_view name, std::string_view help,
+                                                     std::string_view labels, bool is_counter, bool scoped) {
+  Entry* found = nullptr;
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (it->name == name && it->labels == labels && it->scoped == scoped) {
+      found = &*it++;
+    } else if (it->expired()) {
+      it = entries_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (found) return *found;
   auto& e = entries_.emplace_back();
   e.name = name;
   e.help = help;
   e.labels = labels;
   e.is_counter = is_counter;
+  e.scoped = scoped;
   return e;
 }
 
 Counter& MetricsRegistry::counter(std::string_view name, std::string_view help,
                                   std::string_view labels) {
-  return find_or_add(name, help, labels, true).counter;
+  std::lock_guard lock(mutex_);
+  return find_or_add(name, help, labels, true, false).counter;
 }
 
 Gauge& MetricsRegistry::gauge(std::string_view name, std::string_view help,
                               std::string_view labels) {
-  return find_or_add(name, help, labels, false).gauge;
+  std::lock_guard lock(mutex_);
+  return find_or_add(name, help, labels, false, false).gauge;
+}
+
+std::shared_ptr<Counter> MetricsRegistry::scoped_counter(std::string_view name, std::string_view help,
+                                                         std::string_view labels) {
+  std::lock_guard lock(mutex_);
+  Entry& e = find_or_add(name, help, labels, true, true);
+  auto held = e.scoped_counter.lock();
+  if (!held) e.scoped_counter = held = std::make_shared<Counter>();
+  return held;
+}
+
+std::shared_ptr<Gauge> MetricsRegistry::scoped_gauge(std::string_view name, std::string_view help,
+                                                     std::string_view labels) {
+  std::lock_guard lock(mutex_);
+  Entry& e = find_or_add(name, help, labels, false, true);
+  auto held = e.scoped_gauge.lock();
+  if (!held) e.scoped_gauge = held = std::make_shared<Gauge>();
+  return held;
+}
+
+size_t MetricsRegistry::series() const {
+  std::lock_guard lock(mutex_);
+  size_t n = 0;
+  for (const auto& e : entries_) n += e.expired() ? 0 : 1;
+  return n;
 }
 
 std::string MetricsRegistry::render() const {
   std::lock_guard lock(mutex_);
   // Group samples by family so each family's HELP/TYPE is printed once.
   std::map<std::string, std::vector<const Entry*>> families;
-  for (const auto& e : entries_) families[e.name].push_back(&e);
+  for (const auto& e : entries_) {
+    if (!e.expired()) families[e.name].push_back(&e);
+  }
   std::string out;
   for (const auto& [name, family] : families) {
     const Entry& first = *family.front();
@@ -43,7 +96,7 @@ std::string MetricsRegistry::render() const {
       out += name;
       if (!e->labels.empty()) out += "{" + e->labels + "}";
       out += " ";
-      out += e->is_counter ? std::to_string(e->counter.value()) : std::to_string(e->gauge.value());
+      out += std::to_string(value_of(*e));
       out += "\n";
     }
   }

@@ -4,7 +4,8 @@
 // addresses; updating one is a relaxed atomic operation, safe from any thread.
 #include <atomic>
 #include <cstdint>
-#include <deque>
+#include <list>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -38,7 +39,14 @@ class MetricsRegistry {
   Counter& counter(std::string_view name, std::string_view help, std::string_view labels = {});
   Gauge& gauge(std::string_view name, std::string_view help, std::string_view labels = {});
 
+  // Series whose labels name something that comes and goes (a stream): shown while a handle
+  // to them is held and gone from /metrics once the last one is released, so that ended
+  // streams leave nothing behind. Holders of the same name and labels share one series.
+  std::shared_ptr<Counter> scoped_counter(std::string_view name, std::string_view help, std::string_view labels);
+  std::shared_ptr<Gauge> scoped_gauge(std::string_view name, std::string_view help, std::string_view labels);
+
   std::string render() const;
+  size_t series() const;  // how many are shown now
 
  private:
   struct Entry {
@@ -46,14 +54,20 @@ class MetricsRegistry {
     std::string help;
     std::string labels;
     bool is_counter;
-    Counter counter;
+    bool scoped = false;
+    Counter counter;  // unscoped
     Gauge gauge;
+    std::weak_ptr<Counter> scoped_counter;
+    std::weak_ptr<Gauge> scoped_gauge;
+
+    bool expired() const { return scoped && scoped_counter.expired() && scoped_gauge.expired(); }
   };
-  Entry& find_or_add(std::string_view name, std::string_view help, std::string_view labels,
-                     bool is_counter);
+  // Under mutex_. Scoped entries whose holders are all gone are dropped on the way.
+  Entry& find_or_add(std::string_view name, std::string_view help, std::string_view labels, bool is_counter,
+                     bool scoped);
 
   mutable std::mutex mutex_;
-  std::deque<Entry> entries_;
+  std::list<Entry> entries_;  // stable addresses: Counter& and Gauge& stay valid
 };
 
 }  // namespace vela::base

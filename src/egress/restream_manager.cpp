@@ -7,6 +7,8 @@
 #include <random>
 #include <utility>
 
+#include "base/stream_name.hpp"
+
 namespace vela::egress {
 
 namespace {
@@ -63,19 +65,27 @@ base::Result<RestreamEntry> RestreamManager::add(const std::string& stream,
 
 base::Result<RestreamEntry> RestreamManager::add_entry(const std::string& stream,
                                                        const std::string& url, bool configured) {
-  if (stream.empty()) return base::make_error("empty stream name");
+  if (!base::is_valid_stream_name(stream)) {
+    return base::make_error("invalid stream name (" + std::string(base::kStreamNameRule) + ")");
+  }
   auto target = target_for(url);
   if (!target) return target.error();
   Destination destination{0, url, redact(url), configured, {}};
   std::shared_ptr<router::Stream> live;
   {
     std::lock_guard lock(mu_);
-    auto& entry = streams_[stream];
-    if (entry.destinations.size() >= options_.max_per_stream) {
+    auto existing = streams_.find(stream);
+    if (existing != streams_.end() && existing->second.destinations.size() >= options_.max_per_stream) {
       return base::make_error("stream '" + stream + "' already has " +
                               std::to_string(options_.max_per_stream) +
                               " destinations (restream.max_per_stream)");
     }
+    if (total_ >= options_.max_total) {
+      return base::make_error("the server already has " + std::to_string(options_.max_total) +
+                              " restream destinations (restream.max_destinations)");
+    }
+    auto& entry = streams_[stream];
+    ++total_;
     destination.id = next_id_++;
     if (entry.live) destination.status.state = RestreamState::connecting;
     entry.destinations.push_back(destination);
@@ -113,6 +123,7 @@ bool RestreamManager::remove(const std::string& stream, uint64_t id) {
     if (found == list.end()) return false;
     redacted = found->redacted;
     list.erase(found);
+    --total_;
     live = it->second.live;
     if (list.empty() && !live) streams_.erase(it);
   }

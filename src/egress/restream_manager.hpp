@@ -32,6 +32,7 @@ namespace vela::egress {
 struct RestreamOptions {
   BackoffOptions backoff;
   uint32_t max_per_stream = 8;
+  uint32_t max_total = 1000;  // destinations of all streams together
 };
 
 // One destination as the API shows it.
@@ -53,7 +54,8 @@ class RestreamManager {
   // Before the server starts: a destination from the config file.
   base::Status add_configured(const std::string& stream, const std::string& url);
 
-  // Any thread. add() errors say what is wrong with the URL or that the stream is full.
+  // Any thread. add() errors say what is wrong with the stream name or the URL, or which
+  // limit is reached.
   std::vector<RestreamEntry> list(const std::string& stream) const;
   base::Result<RestreamEntry> add(const std::string& stream, const std::string& url);
   bool remove(const std::string& stream, uint64_t id);
@@ -99,6 +101,7 @@ class RestreamManager {
   mutable std::mutex mu_;
   std::map<std::string, StreamDestinations> streams_;  // guarded by mu_
   uint64_t next_id_ = 1;                               // guarded by mu_
+  size_t total_ = 0;                                   // destinations in streams_; mu_
 
   std::vector<std::unordered_map<uint64_t, Running>> running_;  // [shard]: that shard only
 };

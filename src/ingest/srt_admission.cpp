@@ -2,6 +2,7 @@
 
 #include <srt/access_control.h>
 
+#include "base/stream_name.hpp"
 #include "protocol/srt/stream_id.hpp"
 
 namespace vela::ingest {
@@ -17,7 +18,7 @@ SrtAdmission admit_player(const protocol::srt::StreamId& id,
     return refuse(SRT_REJX_NOTFOUND, "unknown application '" + id.app + "' (expected live/{name})",
                   "not_found");
   }
-  if (!auth::is_valid_stream_name(id.key)) {
+  if (!base::is_valid_stream_name(id.key)) {
     return refuse(SRT_REJX_BAD_REQUEST, "invalid stream name '" + id.key + "'", "bad_stream_id");
   }
   if (!registry.find(id.key))

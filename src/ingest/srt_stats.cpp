@@ -50,7 +50,7 @@ TransportStats srt_transport_stats(const CBytePerfMon& stats) {
 
 SrtSessionGauges::SrtSessionGauges(base::MetricsRegistry& metrics, std::string_view stream_name) {
   std::string label = "stream=\"" + std::string(stream_name) + "\"";
-  for (const auto& f : kFields) gauges_.push_back(&metrics.gauge(f.metric, f.help, label));
+  for (const auto& f : kFields) gauges_.push_back(metrics.scoped_gauge(f.metric, f.help, label));
 }
 
 void SrtSessionGauges::update(const CBytePerfMon& stats) {
@@ -58,7 +58,7 @@ void SrtSessionGauges::update(const CBytePerfMon& stats) {
 }
 
 void SrtSessionGauges::zero() {
-  for (auto* g : gauges_) g->set(0);
+  for (auto& g : gauges_) g->set(0);
 }
 
 }  // namespace vela::ingest

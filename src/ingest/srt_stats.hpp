@@ -5,6 +5,7 @@
 // ends (the registry has no removal, and a zero reads as "not publishing over SRT").
 // Gauge updates are relaxed atomics.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,7 +30,7 @@ class SrtSessionGauges {
   void zero();
 
  private:
-  std::vector<base::Gauge*> gauges_;  // in srt_transport_stats() order
+  std::vector<std::shared_ptr<base::Gauge>> gauges_;  // in srt_transport_stats() order; gone with the session
 };
 
 }  // namespace vela::ingest

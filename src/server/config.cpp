@@ -248,6 +248,7 @@ std::map<std::string, Setter> setters(Config& c) {
       {"restream.backoff_min_s", number(c.restream.backoff_min_s, 0.1, 600)},
       {"restream.backoff_max_s", number(c.restream.backoff_max_s, 0.1, 3600)},
       {"restream.max_per_stream", number(c.restream.max_per_stream, 1, 64)},
+      {"restream.max_destinations", number(c.restream.max_destinations, 1, 100000)},
       {"srt.listen", text(c.srt.listen)},
       {"srt.passphrase", passphrase(c.srt.passphrase)},
       {"srt.passphrases", passphrase_map(c.srt.passphrases)},

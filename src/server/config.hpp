@@ -79,6 +79,7 @@ struct RestreamConfig {
   double backoff_min_s = 1;     // first retry after a failed push
   double backoff_max_s = 30;    // doubling stops here
   uint32_t max_per_stream = 8;  // configured plus API-added destinations
+  uint32_t max_destinations = 1000;  // of all streams together
 };
 
 struct Config {

@@ -111,6 +111,7 @@ int serve(const Config& config) {
   restream_options.backoff.min = millis(config.restream.backoff_min_s);
   restream_options.backoff.max = millis(config.restream.backoff_max_s);
   restream_options.max_per_stream = config.restream.max_per_stream;
+  restream_options.max_total = config.restream.max_destinations;
   egress::RestreamManager restream(shards, restream_options,
                                    {{"rtmp", egress::rtmp_push_target()},
                                     {"rtmps", egress::rtmp_push_target()},

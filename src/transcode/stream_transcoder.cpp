@@ -40,8 +40,9 @@ void StreamTranscoder::stop() {
     // Closing the encoders is work too: the pool drops the last reference (here if it is full).
     workers_.submit([job = std::move(job_)] {});
   }
-  if (lag_ms_) lag_ms_->set(0);
-  if (shed_) shed_->set(0);
+  // The stream's series leave /metrics once the job (which updates lag) is gone too.
+  lag_ms_.reset();
+  shed_.reset();
   status_.remove(stream_->name());
 }
 
@@ -89,10 +90,10 @@ void StreamTranscoder::plan(const media::TrackInfo& track) {
   }
   spdlog::info("transcode stream={} source {}x{}@{:.3g}fps:{}", name, track.width, track.height, track.frame_rate,
                list);
-  lag_ms_ = &metrics_.registry.gauge("vela_transcode_lag_milliseconds",
+  lag_ms_ = metrics_.registry.scoped_gauge("vela_transcode_lag_milliseconds",
                                      "How far a stream's transcoder is behind its newest source frame",
                                      stream_label(name));
-  shed_ = &metrics_.registry.gauge("vela_transcode_shed_renditions",
+  shed_ = metrics_.registry.scoped_gauge("vela_transcode_shed_renditions",
                                    "Renditions a stream's transcoder has stopped because it fell behind",
                                    stream_label(name));
   PipelineOptions pipeline{renditions_, std::nullopt, options_.preset, options_.encoder_threads, options_.overload};
@@ -103,7 +104,7 @@ void StreamTranscoder::plan(const media::TrackInfo& track) {
   auto capacity = static_cast<size_t>(std::ceil(options_.queue_s * fps));
   runtime::Shard& home = shards_.at(stream_->home_shard());
   std::weak_ptr<StreamTranscoder> weak = weak_from_this();
-  job_ = std::make_shared<TranscodeJob>(name, std::move(pipeline), capacity, workers_, metrics_, *lag_ms_,
+  job_ = std::make_shared<TranscodeJob>(name, std::move(pipeline), capacity, workers_, metrics_, lag_ms_,
                                         [&home, weak](PipelineOutput&& out) {
                                           home.post([weak, out = std::move(out)]() mutable {
                                             if (auto self = weak.lock()) self->deliver(std::move(out));

@@ -63,8 +63,8 @@ class StreamTranscoder : public std::enable_shared_from_this<StreamTranscoder> {
   bool planned_ = false;
   std::shared_ptr<TranscodeJob> job_;
   std::vector<base::Counter*> encoded_;  // per rendition
-  base::Gauge* lag_ms_ = nullptr;
-  base::Gauge* shed_ = nullptr;
+  std::shared_ptr<base::Gauge> lag_ms_;  // per-stream series: gone from /metrics with the stream
+  std::shared_ptr<base::Gauge> shed_;
   bool stopped_ = false;
 };
 

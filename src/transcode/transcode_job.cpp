@@ -30,12 +30,12 @@ TranscodeMetrics::TranscodeMetrics(base::MetricsRegistry& metrics)
                               "Worker time spent transcoding (decode, scale, encode)")) {}
 
 TranscodeJob::TranscodeJob(std::string stream, PipelineOptions options, size_t capacity,
-                           runtime::WorkerPool& workers, TranscodeMetrics& metrics, base::Gauge& lag_ms,
+                           runtime::WorkerPool& workers, TranscodeMetrics& metrics, std::shared_ptr<base::Gauge> lag_ms,
                            Deliver deliver)
     : stream_(std::move(stream)),
       workers_(workers),
       metrics_(metrics),
-      lag_ms_(lag_ms),
+      lag_ms_(std::move(lag_ms)),
       deliver_(std::move(deliver)),
       queue_(capacity),
       pipeline_(std::move(options)) {}
@@ -68,7 +68,7 @@ void TranscodeJob::run() {
       std::lock_guard lock(mutex_);
       if (!stopped_) source = queue_.pop();
       if (!source) {
-        if (stopped_) lag_ms_.set(0);  // after this job's last update of it
+        if (stopped_) lag_ms_->set(0);  // after this job's last update of it
         scheduled_ = false;
         return;
       }
@@ -84,7 +84,7 @@ void TranscodeJob::process(const SourceFrame& source) {
   auto started = clock::steady_clock::now();
   int64_t behind = newest_dts_.load(std::memory_order_relaxed) - source.frame->dts;
   double lag_s = static_cast<double>(std::max<int64_t>(0, behind)) / media::kVideoTimescale;
-  lag_ms_.set(static_cast<int64_t>(lag_s * 1000));
+  lag_ms_->set(static_cast<int64_t>(lag_s * 1000));
   PipelineOutput out;
   base::Status status = pipeline_.process(source, lag_s, seconds_since_epoch(started), out);
   metrics_.work_us.add(static_cast<uint64_t>(

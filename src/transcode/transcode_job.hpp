@@ -36,7 +36,7 @@ class TranscodeJob : public std::enable_shared_from_this<TranscodeJob> {
 
   // capacity: most source frames queued (e.g. 2 s of video). lag_ms: this stream's gauge.
   TranscodeJob(std::string stream, PipelineOptions options, size_t capacity, runtime::WorkerPool& workers,
-               TranscodeMetrics& metrics, base::Gauge& lag_ms, Deliver deliver);
+               TranscodeMetrics& metrics, std::shared_ptr<base::Gauge> lag_ms, Deliver deliver);
 
   void push(const media::FramePtr& frame, const base::Buffer& avcc);
   // No more work: queued frames are dropped; a job that is running finishes its frame.
@@ -50,7 +50,7 @@ class TranscodeJob : public std::enable_shared_from_this<TranscodeJob> {
   std::string stream_;
   runtime::WorkerPool& workers_;
   TranscodeMetrics& metrics_;
-  base::Gauge& lag_ms_;
+  std::shared_ptr<base::Gauge> lag_ms_;
   Deliver deliver_;
 
   std::mutex mutex_;  // guards the fields below

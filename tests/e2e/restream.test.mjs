@@ -142,6 +142,12 @@ e2eTest('restream over SRT: vela pushes a stream as MPEG-TS to an SRT listener (
   const added = await vela.request('/api/v1/streams/original/restreams', { method: 'POST', body: JSON.stringify({ url: destination }) });
   assert.equal(added.status, 201, added.text());
   assert.equal(JSON.parse(added.text()).url, `srt://${srtListen}?streamid=****&latency=120`, 'stream id masked');
+  // Only names that could be published get destinations.
+  for (const bad of ['has%20space', 'x'.repeat(129), '%3Cb%3Ex']) {
+    const refused = await vela.request(`/api/v1/streams/${bad}/restreams`, { method: 'POST', body: JSON.stringify({ url: destination }) });
+    assert.equal(refused.status, 400, `${bad}: ${refused.text()}`);
+    assert.match(JSON.parse(refused.text()).error, /invalid stream name/);
+  }
 
   await publish(h, vela.rtmpUrl('original'), { size: '320x240', gop: 30 });
   await waitFor(async () => {

@@ -24,6 +24,37 @@ TEST(Metrics, RendersFamiliesOnceWithLabels) {
   EXPECT_EQ(text.find("# HELP vela_closed_total"), text.rfind("# HELP vela_closed_total"));
 }
 
+TEST(Metrics, ScopedSeriesLeaveWithTheirLastHolder) {
+  MetricsRegistry registry;
+  registry.gauge("vela_sessions", "Open sessions").set(1);
+  auto a = registry.scoped_gauge("vela_srt_rtt_microseconds", "RTT", R"(stream="a")");
+  auto shared = registry.scoped_gauge("vela_srt_rtt_microseconds", "RTT", R"(stream="a")");
+  EXPECT_EQ(a, shared);  // one series per name and labels
+  a->set(1200);
+  auto bytes = registry.scoped_counter("vela_bytes_total", "Bytes", R"(stream="a")");
+  bytes->add(5);
+  std::string text = registry.render();
+  EXPECT_NE(text.find("vela_srt_rtt_microseconds{stream=\"a\"} 1200\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("vela_bytes_total{stream=\"a\"} 5\n"), std::string::npos) << text;
+  EXPECT_EQ(registry.series(), 3u);
+
+  a.reset();
+  EXPECT_EQ(registry.series(), 3u) << "still held by another holder";
+  shared.reset();
+  bytes.reset();
+  EXPECT_EQ(registry.series(), 1u);
+  text = registry.render();
+  EXPECT_EQ(text.find("stream="), std::string::npos) << text;
+  EXPECT_EQ(text.find("vela_srt_rtt_microseconds"), std::string::npos) << "no empty family left: " << text;
+
+  // Many short-lived streams leave nothing behind, and a name that comes back starts afresh.
+  for (int i = 0; i < 1000; ++i) {
+    registry.scoped_gauge("vela_srt_rtt_microseconds", "RTT", "stream=\"s" + std::to_string(i) + "\"")->set(i);
+  }
+  EXPECT_EQ(registry.series(), 1u);
+  EXPECT_EQ(registry.scoped_counter("vela_bytes_total", "Bytes", R"(stream="a")")->value(), 0u);
+}
+
 TEST(RateLimit, AllowsBurstPerInterval) {
   RateLimit limit(1'000'000, 2);
   EXPECT_TRUE(limit.allow(0));

@@ -229,6 +229,31 @@ TEST_F(RestreamTest, DestinationAddedToALiveStreamWithoutDestinationsIsPushedAtO
   EXPECT_TRUE(manager.list("demo").empty());
 }
 
+TEST_F(RestreamTest, ManagerRefusesNamesThatCannotBePublishedAndBoundsTheTotal) {
+  RestreamManager manager(shards_, {quick_backoff(), 2, 3}, {{"rtmp", fake_target()}});
+  for (std::string name : {std::string(), std::string("has space"), std::string(129, 'a'), std::string("<b>x</b>"),
+                           std::string(".hidden"), std::string("a/b")}) {
+    auto refused = manager.add(name, "rtmp://127.0.0.1/live/k");
+    ASSERT_FALSE(refused.ok()) << name;
+    EXPECT_NE(refused.error().message.find("invalid stream name"), std::string::npos);
+    EXPECT_TRUE(manager.list(name).empty());
+  }
+  ASSERT_TRUE(manager.add("one", "rtmp://127.0.0.1/live/1").ok());
+  ASSERT_TRUE(manager.add("one", "rtmp://127.0.0.1/live/2").ok());
+  auto per_stream = manager.add("one", "rtmp://127.0.0.1/live/3");
+  ASSERT_FALSE(per_stream.ok());
+  EXPECT_NE(per_stream.error().message.find("restream.max_per_stream"), std::string::npos);
+  auto third = manager.add("two", "rtmp://127.0.0.1/live/4");
+  ASSERT_TRUE(third.ok());
+  auto total = manager.add("three", "rtmp://127.0.0.1/live/5");
+  ASSERT_FALSE(total.ok());
+  EXPECT_NE(total.error().message.find("restream.max_destinations"), std::string::npos);
+  EXPECT_TRUE(manager.list("three").empty());
+  // A removal makes room again.
+  EXPECT_TRUE(manager.remove("two", third->id));
+  EXPECT_TRUE(manager.add("three", "rtmp://127.0.0.1/live/5").ok());
+}
+
 TEST_F(RestreamTest, ManagerRefusesBadDestinations) {
   RestreamManager manager(shards_, {quick_backoff(), 2}, {{"rtmp", fake_target()}});
   auto bad = manager.add("demo", "rtmp://host-only");

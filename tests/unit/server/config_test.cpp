@@ -124,6 +124,7 @@ TEST(Config, ShippedDefaultFileLoadsAndEqualsBuiltInDefaults) {
   EXPECT_DOUBLE_EQ(shipped->restream.backoff_min_s, defaults->restream.backoff_min_s);
   EXPECT_DOUBLE_EQ(shipped->restream.backoff_max_s, defaults->restream.backoff_max_s);
   EXPECT_EQ(shipped->restream.max_per_stream, defaults->restream.max_per_stream);
+  EXPECT_EQ(shipped->restream.max_destinations, defaults->restream.max_destinations);
   EXPECT_TRUE(shipped->restream.destinations.empty());
   EXPECT_EQ(shipped->transcode.enabled, defaults->transcode.enabled);
   EXPECT_EQ(shipped->transcode.ladder.passthrough, defaults->transcode.ladder.passthrough);
@@ -172,6 +173,7 @@ TEST(Config, RestreamKeys) {
   EXPECT_NE(bad.error().message.find("'demo'"), std::string::npos) << bad.error().message;
   EXPECT_FALSE(load_config("", {"restream.destinations=3"}).ok());
   EXPECT_FALSE(load_config("", {"restream.max_per_stream=0"}).ok());
+  EXPECT_FALSE(load_config("", {"restream.max_destinations=0"}).ok());
 }
 
 TEST(Config, TranscodeKeys) {
