@@ -19,6 +19,14 @@ int64_t value_of(const Entry& e) {
   return held ? held->value() : 0;
 }
 
+// The series a scoped entry's holders share, or a new one if they are all gone.
+template <class Metric>
+std::shared_ptr<Metric> held_or_new(std::weak_ptr<Metric>& slot) {
+  auto held = slot.lock();
+  if (!held) slot = held = std::make_shared<Metric>();
+  return held;
+}
+
 }  // namespace
 
 MetricsRegistry::Entry& MetricsRegistry::find_or_add(std::string_view name, std::string_view help,
@@ -58,19 +66,13 @@ Gauge& MetricsRegistry::gauge(std::string_view name, std::string_view help,
 std::shared_ptr<Counter> MetricsRegistry::scoped_counter(std::string_view name, std::string_view help,
                                                          std::string_view labels) {
   std::lock_guard lock(mutex_);
-  Entry& e = find_or_add(name, help, labels, true, true);
-  auto held = e.scoped_counter.lock();
-  if (!held) e.scoped_counter = held = std::make_shared<Counter>();
-  return held;
+  return held_or_new(find_or_add(name, help, labels, true, true).scoped_counter);
 }
 
 std::shared_ptr<Gauge> MetricsRegistry::scoped_gauge(std::string_view name, std::string_view help,
                                                      std::string_view labels) {
   std::lock_guard lock(mutex_);
-  Entry& e = find_or_add(name, help, labels, false, true);
-  auto held = e.scoped_gauge.lock();
-  if (!held) e.scoped_gauge = held = std::make_shared<Gauge>();
-  return held;
+  return held_or_new(find_or_add(name, help, labels, false, true).scoped_gauge);
 }
 
 size_t MetricsRegistry::series() const {
