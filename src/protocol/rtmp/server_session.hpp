@@ -126,7 +126,6 @@ class ServerSession {
   base::Status on_connect(const Command& command);
   base::Status on_create_stream(const Command& command);
   base::Status on_publish(const Message& message, const Command& command);
-  void on_fc_publish(const Command& command);
   void end_publish(uint32_t stream_id);
 
   void send(uint32_t chunk_stream_id, uint8_t type_id, uint32_t stream_id,

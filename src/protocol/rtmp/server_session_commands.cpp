@@ -43,13 +43,11 @@ base::Status ServerSession::handle_command(const Message& message) {
   if (name == "connect") return on_connect(command);
   if (name == "createStream") return on_create_stream(command);
   if (name == "publish") return on_publish(message, command);
-  if (name == "releaseStream" || name == "_checkbw" || name == "getStreamLength") {
+  // FCPublish gets a plain _result: the onFCPublish "NetStream.Publish.Start" that some
+  // servers send here would announce a publish before its key has been checked.
+  if (name == "releaseStream" || name == "FCPublish" || name == "_checkbw" || name == "getStreamLength") {
     send_result(command.transaction_id, format::Amf0Value::null(),
                 std::array{format::Amf0Value::undefined()});
-    return {};
-  }
-  if (name == "FCPublish") {
-    on_fc_publish(command);
     return {};
   }
   if (name == "FCUnpublish") {
@@ -120,17 +118,6 @@ base::Status ServerSession::on_create_stream(const Command& command) {
   send_result(command.transaction_id, Amf0Value::null(),
               std::array{Amf0Value::number(streams_created_)});
   return {};
-}
-
-void ServerSession::on_fc_publish(const Command& command) {
-  // Informational for FMLE-style clients; the real answer comes with publish.
-  Amf0Value info = Amf0Value::object({
-      {"code", Amf0Value::string("NetStream.Publish.Start")},
-      {"description", Amf0Value::string(command.arg(0).as_string())},
-  });
-  send(kChunkStreamCommand, kTypeCommandAmf0, 0,
-       encode_command("onFCPublish", 0, Amf0Value::null(), std::array{std::move(info)}));
-  send_result(command.transaction_id, Amf0Value::null(), std::array{Amf0Value::undefined()});
 }
 
 base::Status ServerSession::on_publish(const Message& message, const Command& command) {
