@@ -27,9 +27,10 @@ base::Buffer HlsStreamState::playlist(const HlsRendition& rendition, bool delta_
   if (cache.version != version) {
     MediaPlaylistOptions options;
     options.delta_update = delta_update;
+    bool stream_over = over();
     for (size_t i = 0; i < renditions.size(); ++i) {
       const HlsRendition& other = *renditions[i];
-      if (&other == &rendition || !other.listed(i == 0)) continue;
+      if (&other == &rendition || !other.listed(i == 0, stream_over)) continue;
       if (auto report = make_rendition_report(other.timeline))
         options.rendition_reports.push_back(*report);
     }
@@ -39,13 +40,19 @@ base::Buffer HlsStreamState::playlist(const HlsRendition& rendition, bool delta_
   return cache.bytes;
 }
 
+bool HlsStreamState::over() const {
+  return !renditions.empty() &&
+         std::all_of(renditions.begin(), renditions.end(), [](const auto& r) { return r->timeline.ended(); });
+}
+
 base::Buffer HlsStreamState::multivariant() {
   if (multivariant_cache_.version != version) {
     std::vector<RenditionInfo> listed;
+    bool stream_over = over();
     for (size_t i = 0; i < renditions.size(); ++i) {
-      if (renditions[i]->listed(i == 0)) listed.push_back(renditions[i]->info);
+      if (renditions[i]->listed(i == 0, stream_over)) listed.push_back(renditions[i]->info);
     }
-    bool source_listed = !renditions.empty() && renditions[0]->listed(true);
+    bool source_listed = !renditions.empty() && renditions[0]->listed(true, stream_over);
     std::stable_sort(listed.begin() + (source_listed ? 1 : 0), listed.end(),
                      [](const RenditionInfo& a, const RenditionInfo& b) {
                        return std::tie(a.height, a.bandwidth) > std::tie(b.height, b.bandwidth);
@@ -91,9 +98,7 @@ void HlsShardDirectory::apply(const std::string& name, uint64_t generation,
       target->info = update->rendition;
     } else if (std::holds_alternative<HlsEnd>(event)) {
       target->timeline.end_stream();
-      bool all_ended = std::all_of(state->renditions.begin(), state->renditions.end(),
-                                   [](const auto& r) { return r->timeline.ended(); });
-      if (all_ended) schedule_removal(name, generation);
+      if (state->over()) schedule_removal(name, generation);
     }
     if (!status) {
       spdlog::error("hls stream={} rendition={} timeline rejected an event: {}", name, rendition,

@@ -32,10 +32,15 @@ struct HlsRendition {
 
   LiveTimeline timeline;
   RenditionInfo info;
-  // Listed in the multivariant and reported to the other renditions: the source from its
-  // start (players may wait on it for the first part), a derived rendition once it has
-  // media; none once its playlist has ended.
-  bool listed(bool source) const { return !timeline.ended() && (source || timeline.has_media()); }
+  // Listed in the multivariant and reported to the other renditions. While the stream runs:
+  // the source from its start (players may wait on it for the first part), a derived
+  // rendition once it has media, none once its own playlist has ended. Once the stream is
+  // over (every playlist ended): each that has media, so that every playlist of an ended
+  // stream answers alike, with EXT-X-ENDLIST, until the stream is dropped.
+  bool listed(bool source, bool stream_over) const {
+    if (stream_over) return timeline.has_media();
+    return !timeline.ended() && (source || timeline.has_media());
+  }
 };
 
 // One stream's replicated state on one shard. renditions[0] is the source rendition (the
@@ -49,6 +54,7 @@ struct HlsStreamState {
   uint64_t version = 0;           // bumped on every change; keys the render caches
 
   HlsRendition* find(std::string_view rendition) const;
+  bool over() const;  // every rendition's playlist has ended
   // Rendered once per change and shared by every viewer asking for the same thing. A media
   // playlist reports every other listed rendition (EXT-X-RENDITION-REPORT); the multivariant
   // lists the listed renditions, the source first, then by picture height and bandwidth, highest

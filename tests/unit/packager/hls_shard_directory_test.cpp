@@ -67,6 +67,9 @@ TEST(HlsShardDirectory, RendersOncePerChangeAndDropsEndedStreamsLater) {
 
   directory.apply("demo", 7, "video", HlsEnd{});
   EXPECT_NE(playlist(*directory.find("demo")).text().find("#EXT-X-ENDLIST"), std::string_view::npos);
+  // The ended stream answers alike on every playlist: the multivariant still lists it.
+  EXPECT_TRUE(directory.find("demo")->over());
+  EXPECT_NE(directory.find("demo")->multivariant().text().find("video.m3u8"), std::string_view::npos);
   io.run();  // the retention timer fires
   EXPECT_EQ(directory.find("demo"), nullptr);
 }
