@@ -59,6 +59,9 @@ base::Status validate_ladder(const Ladder& ladder) {
     if (rung.height < kMinHeight || rung.height > kMaxHeight) {
       return base::make_error("ladder: rung '" + rung.name + "' height must be 16-4320");
     }
+    if (rung.height % 2 != 0) {
+      return base::make_error("ladder: rung '" + rung.name + "' height must be even (H.264 4:2:0 sizes are)");
+    }
     if (rung.video_kbps < 50 || rung.video_kbps > 100'000) {
       return base::make_error("ladder: rung '" + rung.name + "' video_kbps must be 50-100000");
     }

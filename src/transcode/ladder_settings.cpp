@@ -32,4 +32,9 @@ base::Status LadderSettings::set(const std::string& stream, StreamLadder ladder)
   return {};
 }
 
+bool LadderSettings::reset(const std::string& stream) {
+  std::lock_guard lock(mutex_);
+  return streams_.erase(stream) > 0;
+}
+
 }  // namespace vela::transcode

@@ -39,6 +39,9 @@ class LadderSettings {
   bool overridden(const std::string& stream) const;
   // Replaces the stream's ladder (validated: an error says what is wrong, nothing changes).
   base::Status set(const std::string& stream, StreamLadder ladder);
+  // Drops the stream's own ladder (from the config or the API): it gets the global one
+  // again. False when it had none.
+  bool reset(const std::string& stream);
 
  private:
   mutable std::mutex mutex_;

@@ -90,6 +90,9 @@ TEST(Ladder, ValidationNamesTheProblem) {
   bad.rungs[2].height = 8;
   EXPECT_NE(error_of(bad).find("height"), std::string::npos);
   bad = default_ladder();
+  bad.rungs[2].height = 361;
+  EXPECT_NE(error_of(bad).find("even"), std::string::npos);
+  bad = default_ladder();
   bad.rungs[2].video_kbps = 0;
   EXPECT_NE(error_of(bad).find("video_kbps"), std::string::npos);
   bad = default_ladder();
