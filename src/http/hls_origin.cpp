@@ -14,17 +14,17 @@ using packager::Resolution;
 
 namespace {
 
-Response error_response(Status status, std::string_view message) {
-  Response res = text_response(status, message);
+Response media_error(Status status, std::string_view message) {
+  Response res = error_response(status, message);
   res.set(beast_http::field::cache_control, packager::kErrorCacheControl);
   return res;
 }
 
 Response resolution_error(Resolution resolution) {
   switch (resolution) {
-    case Resolution::bad_request: return error_response(Status::bad_request, "requested too far ahead of the live edge");
-    case Resolution::gone: return error_response(Status::gone, "no longer in the live window");
-    default: return error_response(Status::not_found, "not found");
+    case Resolution::bad_request: return media_error(Status::bad_request, "requested too far ahead of the live edge");
+    case Resolution::gone: return media_error(Status::gone, "no longer in the live window");
+    default: return media_error(Status::not_found, "not found");
   }
 }
 
@@ -53,10 +53,10 @@ asio::awaitable<Response> HlsOrigin::handle(const Request&, RequestContext& cont
   // /live/{name}/{object}
   std::string_view rest = std::string_view(context.path).substr(std::string_view("/live/").size());
   auto slash = rest.find('/');
-  if (slash == std::string_view::npos || slash == 0) co_return error_response(Status::not_found, "not found");
+  if (slash == std::string_view::npos || slash == 0) co_return media_error(Status::not_found, "not found");
   std::string name(rest.substr(0, slash));
   auto ref = packager::parse_object_path(rest.substr(slash + 1));
-  if (!ref) co_return error_response(Status::not_found, "not found");
+  if (!ref) co_return media_error(Status::not_found, "not found");
   co_return co_await serve(name, *ref, context);
 }
 
@@ -67,20 +67,20 @@ asio::awaitable<Response> HlsOrigin::serve(const std::string& name, const packag
   packager::DeliveryDirectives directives;
   if (is_playlist) {
     auto parsed = packager::parse_delivery_directives(context.query);
-    if (!parsed) co_return error_response(Status::bad_request, parsed.error().message);
+    if (!parsed) co_return media_error(Status::bad_request, parsed.error().message);
     directives = *parsed;
   }
   auto started = std::chrono::steady_clock::now();
   for (;;) {
     auto state = directory.find(name);
-    if (!state) co_return error_response(Status::not_found, "unknown stream");
+    if (!state) co_return media_error(Status::not_found, "unknown stream");
     if (ref.kind == ObjectKind::multivariant) {
       base::Buffer multivariant = state->multivariant();
-      if (multivariant.empty()) co_return error_response(Status::not_found, "no rendition yet");
+      if (multivariant.empty()) co_return media_error(Status::not_found, "no rendition yet");
       co_return ok_response(ref.kind, false, {std::move(multivariant)});
     }
     packager::HlsRendition* rendition = state->find(ref.rendition);
-    if (!rendition) co_return error_response(Status::not_found, "unknown rendition");
+    if (!rendition) co_return media_error(Status::not_found, "unknown rendition");
     const auto& timeline = rendition->timeline;
     Resolution resolution = is_playlist ? packager::resolve_playlist(timeline, directives)
                                         : packager::resolve_media(timeline, ref);
@@ -90,7 +90,7 @@ asio::awaitable<Response> HlsOrigin::serve(const std::string& name, const packag
         co_return ok_response(ref.kind, directives.msn.has_value(), {state->playlist(*rendition, delta)});
       }
       auto data = timeline.object_data(ref);
-      if (!data) co_return error_response(Status::not_found, "not found");
+      if (!data) co_return media_error(Status::not_found, "not found");
       co_return ok_response(ref.kind, false, std::move(*data));
     }
     if (resolution != Resolution::wait) co_return resolution_error(resolution);
@@ -100,13 +100,13 @@ asio::awaitable<Response> HlsOrigin::serve(const std::string& name, const packag
                                   std::chrono::duration<double>(limit_s));
     if (std::chrono::steady_clock::now() >= deadline) {
       timeouts_.add();
-      co_return is_playlist ? error_response(Status::service_unavailable, "the requested part did not appear in time")
-                            : error_response(Status::not_found, "not found");
+      co_return is_playlist ? media_error(Status::service_unavailable, "the requested part did not appear in time")
+                              : media_error(Status::not_found, "not found");
     }
-    if (directory.stopped()) co_return error_response(Status::service_unavailable, "server shutting down");
+    if (directory.stopped()) co_return media_error(Status::service_unavailable, "server shutting down");
     if (parked_[context.shard] >= options_.max_parked_per_shard) {
       overflows_.add();
-      co_return error_response(Status::service_unavailable, "too many waiting requests");
+      co_return media_error(Status::service_unavailable, "too many waiting requests");
     }
     ++parked_[context.shard];
     co_await state->changed.wait_until(deadline);

@@ -1,5 +1,9 @@
 #include "http/message.hpp"
 
+#include <boost/json/object.hpp>
+
+#include "http/json_text.hpp"
+
 namespace vela::http {
 
 Response make_response(Status status, std::string_view content_type, base::Buffer body) {
@@ -22,6 +26,12 @@ Response json_response(Status status, std::string body) {
   Response res = make_response(status, "application/json", base::Buffer::adopt(std::move(bytes)));
   res.set(beast_http::field::cache_control, "no-store");
   return res;
+}
+
+Response json_response(Status status, const boost::json::value& body) { return json_response(status, json_text(body)); }
+
+Response error_response(Status status, std::string_view message) {
+  return json_response(status, boost::json::object{{"error", message}});
 }
 
 }  // namespace vela::http

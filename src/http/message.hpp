@@ -2,6 +2,7 @@
 // Request and response types shared by the HTTP server and every handler.
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/json/value.hpp>
 #include <map>
 #include <string>
 #include <string_view>
@@ -27,5 +28,9 @@ struct RequestContext {
 Response make_response(Status status, std::string_view content_type, base::Buffer body);
 Response text_response(Status status, std::string_view text);
 Response json_response(Status status, std::string body);
+Response json_response(Status status, const boost::json::value& body);  // as json_text()
+// Every error of every endpoint has this one shape: {"error": "what went wrong"} as
+// application/json, not cached.
+Response error_response(Status status, std::string_view message);
 
 }  // namespace vela::http

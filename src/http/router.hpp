@@ -1,7 +1,8 @@
 #pragma once
-// Maps method + path to a handler. A route is an exact path, a pattern with one "{}"
-// segment (e.g. "/live/{}/thumbnail.jpg"), or a prefix ending in '/'. Exact routes win over
-// patterns, patterns over prefixes; among prefixes the longest wins.
+// Maps method + path to a handler. A route is an exact path, a pattern whose "{}" segments
+// stand for any one segment (e.g. "/live/{}/thumbnail.jpg"), or a prefix ending in '/'. A request's resource
+// is the most specific route path that matches it (exact over pattern over prefix, the
+// longest prefix among prefixes); its method then picks the handler, or is not allowed.
 // Handlers are coroutines on the request's shard; they may park (co_await) before replying.
 #include <boost/asio/awaitable.hpp>
 #include <functional>
@@ -16,8 +17,11 @@ namespace vela::http {
 
 using Handler = std::function<boost::asio::awaitable<Response>(const Request&, RequestContext&)>;
 
-// The segment that the pattern's "{}" stands for in `path`: one non-empty path segment (no
-// '/'). nullopt when the path does not match or the pattern has no "{}".
+// The segments that the pattern's "{}"s stand for in `path`, in order: each "{}" is one
+// whole non-empty path segment; the other segments must be equal. nullopt when the path
+// does not match or the pattern has no "{}".
+std::optional<std::vector<std::string_view>> match_segments(std::string_view pattern, std::string_view path);
+// The first of them.
 std::optional<std::string_view> match_pattern(std::string_view pattern, std::string_view path);
 
 class Router {
@@ -29,6 +33,9 @@ class Router {
 
   // The handler for a request, or nullptr. `path_known` tells 405 from 404.
   const Handler* find(beast_http::verb method, std::string_view path, bool& path_known) const;
+  // The methods some route serves for `path` (HEAD wherever GET), for Allow and CORS
+  // preflights, as "GET, HEAD, POST"; empty when no route matches the path.
+  std::string allowed_methods(std::string_view path) const;
 
  private:
   enum class Kind { prefix, pattern, exact };  // in order of precedence
@@ -37,7 +44,11 @@ class Router {
     std::string path;
     Kind kind;
     Handler handler;
+
+    bool matches(std::string_view request_path) const;
   };
+  std::vector<const Route*> resource_routes(std::string_view path) const;
+
   std::vector<Route> routes_;
 };
 

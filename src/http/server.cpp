@@ -5,10 +5,13 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/url/parse.hpp>
+#include <tuple>
 #include <spdlog/spdlog.h>
 
 #include "base/on_exit.hpp"
@@ -109,16 +112,26 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
     parser.body_limit(options_.max_body_bytes);
     stream.expires_after(options_.idle_timeout);
     registered->reading = true;
-    auto [read_error, read_bytes] = co_await beast_http::async_read(stream, buffer, parser, kUse);
+    auto [read_error, read_bytes] = co_await beast_http::async_read_header(stream, buffer, parser, kUse);
     registered->reading = false;
+    if (!read_error && !parser.is_done()) {
+      // The header is in and a body follows: a client that waits for leave to send it
+      // (Expect: 100-continue, RFC 9110 10.1.1) gets it now.
+      if (beast::iequals(parser.get()[beast_http::field::expect], "100-continue")) {
+        beast_http::response<beast_http::empty_body> go_on{Status::continue_, 11};
+        auto [continue_error, continue_bytes] = co_await beast_http::async_write(stream, go_on, kUse);
+        if (continue_error) break;
+      }
+      std::tie(read_error, read_bytes) = co_await beast_http::async_read(stream, buffer, parser, kUse);
+    }
     if (read_error) {
       std::optional<Response> refusal;
       if (read_error == beast_http::error::header_limit) {
-        refusal = text_response(Status::request_header_fields_too_large, "request header too large");
+        refusal = error_response(Status::request_header_fields_too_large, "request header too large");
       } else if (read_error == beast_http::error::body_limit) {
-        refusal = text_response(Status::payload_too_large, "request body too large");
+        refusal = error_response(Status::payload_too_large, "request body too large");
       } else if (read_error.category() == beast_http::make_error_code(beast_http::error::bad_target).category()) {
-        refusal = text_response(Status::bad_request, "malformed HTTP request");
+        refusal = error_response(Status::bad_request, "malformed HTTP request");
       }
       if (refusal) {
         refusal->keep_alive(false);
@@ -134,13 +147,16 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
     context.shard = shard_.index();
     // Plain statements, not `cond ? co_await a : b`: GCC 12 destroys that temporary early.
     Response response;
-    if (parse_target(request.target(), context)) {
-      response = co_await dispatch(request, context);
+    bool host_missing = request.version() >= 11 && request.find(beast_http::field::host) == request.end();
+    if (host_missing) {
+      response = error_response(Status::bad_request, "HTTP/1.1 requests need a Host header");  // RFC 9112 3.2
+    } else if (!parse_target(request.target(), context)) {
+      response = error_response(Status::bad_request, "malformed request target");
     } else {
-      response = text_response(Status::bad_request, "malformed request target");
+      response = co_await dispatch(request, context);
     }
     add_cors(response);
-    bool keep_alive = request.keep_alive() && !stopping_;
+    bool keep_alive = request.keep_alive() && !stopping_ && !host_missing;
     response.keep_alive(keep_alive);
     response.version(request.version());
     bool head = request.method() == beast_http::verb::head;
@@ -157,8 +173,12 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
 
 asio::awaitable<Response> Server::dispatch(Request& request, RequestContext& context) {
   if (request.method() == beast_http::verb::options) {
+    // A CORS preflight (or plain OPTIONS): the methods this path has.
+    std::string methods = router_.allowed_methods(context.path);
+    if (methods.empty()) co_return error_response(Status::not_found, "not found: " + context.path);
     Response res{Status::no_content, 11};
-    res.set(beast_http::field::access_control_allow_methods, "GET, HEAD, POST, PATCH, DELETE, OPTIONS");
+    res.set(beast_http::field::allow, methods + ", OPTIONS");
+    res.set(beast_http::field::access_control_allow_methods, methods + ", OPTIONS");
     res.set(beast_http::field::access_control_allow_headers,
             "Authorization, Content-Type, If-Match, If-None-Match");
     res.set(beast_http::field::access_control_max_age, "86400");
@@ -168,10 +188,13 @@ asio::awaitable<Response> Server::dispatch(Request& request, RequestContext& con
   if (method == beast_http::verb::head) method = beast_http::verb::get;
   bool path_known = false;
   const Handler* handler = router_.find(method, context.path, path_known);
-  if (!handler) {
-    co_return path_known ? text_response(Status::method_not_allowed, "method not allowed")
-                         : text_response(Status::not_found, "not found");
+  if (!handler && path_known) {
+    Response res = error_response(Status::method_not_allowed,
+                                  std::string(request.method_string()) + " is not allowed on " + context.path);
+    res.set(beast_http::field::allow, router_.allowed_methods(context.path) + ", OPTIONS");
+    co_return res;
   }
+  if (!handler) co_return error_response(Status::not_found, "not found: " + context.path);
   co_return co_await (*handler)(request, context);
 }
 

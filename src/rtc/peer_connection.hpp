@@ -53,6 +53,9 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
 
   void set_observer(std::shared_ptr<PeerConnectionObserver> observer) { observer_ = std::move(observer); }
   const std::string& id() const { return params_.id; }
+  // What the session belongs to, e.g. "/whip/cam": requests on a session URL must name it.
+  void set_resource(std::string resource) { resource_ = std::move(resource); }
+  const std::string& resource() const { return resource_; }
   const std::string& local_ufrag() const { return params_.local_ice.ufrag; }
 
   // Port: a STUN message whose USERNAME names this connection. True when the check
@@ -88,6 +91,7 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   std::optional<RtcPath> selected_;
   int64_t dtls_timer_deadline_us_ = -1;
   int64_t dtls_started_us_ = 0;
+  std::string resource_;
   bool dtls_started_ = false;
   bool closed_ = false;
   PeerConnectionStats stats_;

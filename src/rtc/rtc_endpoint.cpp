@@ -2,6 +2,9 @@
 
 #include <openssl/rand.h>
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 
 #include "base/time.hpp"
@@ -84,17 +87,27 @@ base::Result<AcceptedOffer> RtcEndpoint::accept_offer(size_t shard, std::string_
   return AcceptedOffer{std::move(connection), std::move(*answer)};
 }
 
-bool RtcEndpoint::close(const std::string& id, std::string reason) {
+std::optional<size_t> RtcEndpoint::shard_of(const std::string& id) const {
   size_t shard = 0;
   auto dash = id.find('-');
-  if (dash == std::string::npos) return false;
+  if (dash == std::string::npos) return std::nullopt;
   auto [end, ec] = std::from_chars(id.data(), id.data() + dash, shard);
-  if (ec != std::errc() || end != id.data() + dash || shard >= ports_.size()) return false;
-  RtcPort* port = ports_[shard];
-  shards_.at(shard).post([port, id, reason = std::move(reason)] {
-    if (auto connection = port->find(id)) connection->close(reason);
-  });
-  return true;
+  if (ec != std::errc() || end != id.data() + dash || shard >= ports_.size()) return std::nullopt;
+  return shard;
+}
+
+boost::asio::awaitable<bool> RtcEndpoint::with_session(std::string id, std::string resource,
+                                                       std::function<void(PeerConnection&)> fn) {
+  auto shard = shard_of(id);
+  if (!shard) co_return false;
+  auto caller = co_await boost::asio::this_coro::executor;
+  // To the session's shard, look and act there, and back.
+  co_await boost::asio::post(shards_.at(*shard).io(), boost::asio::use_awaitable);
+  auto connection = ports_[*shard]->find(id);
+  bool found = connection && !connection->closed() && connection->resource() == resource;
+  if (found) fn(*connection);
+  co_await boost::asio::post(caller, boost::asio::use_awaitable);
+  co_return found;
 }
 
 }  // namespace vela::rtc

@@ -3,11 +3,14 @@
 // offer as an ICE-lite, BUNDLE-only endpoint and creates the peer connection on the
 // shard that handles the HTTP request, registered with that shard's port (the answer's
 // candidates name that port). Session ids carry their shard ("<shard>-<hex>"), so a
-// DELETE arriving on any shard reaches the right one.
+// PATCH or DELETE arriving on any shard reaches the right one.
 //
-// Threading: accept_offer() on the shard it names; close() from any thread. The
+// Threading: accept_offer() on the shard it names; with_session() from any shard. The
 // certificate and options are immutable after construction.
+#include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,10 +44,15 @@ class RtcEndpoint {
   // Errors say what was wrong with the offer (for a 400) or that the shard is full.
   base::Result<AcceptedOffer> accept_offer(size_t shard, std::string_view offer, protocol::sdp::ServerRole role,
                                            const protocol::sdp::LocalSendSources& send);
-  // Any thread: ends the session `id` on its shard. False when the id is malformed.
-  bool close(const std::string& id, std::string reason);
+  // In a coroutine on any shard: runs fn on the session's own shard if the session `id`
+  // exists, is open and belongs to `resource`, then resumes on the caller's shard. False
+  // (fn not run) when there is no such session.
+  boost::asio::awaitable<bool> with_session(std::string id, std::string resource,
+                                            std::function<void(PeerConnection&)> fn);
 
  private:
+  std::optional<size_t> shard_of(const std::string& id) const;  // from "<shard>-<hex>"
+
   runtime::ShardSet& shards_;
   std::vector<RtcPort*> ports_;
   std::shared_ptr<const protocol::dtls::DtlsCertificate> certificate_;

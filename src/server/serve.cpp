@@ -170,7 +170,7 @@ int serve(const Config& config) {
                        auto name = http::match_pattern(thumbnail_route, ctx.path);
                        auto thumbnail = thumbnails.find(std::string(name.value_or("")));
                        http::Response res = thumbnail ? http::make_response(http::Status::ok, "image/jpeg", thumbnail->jpeg)
-                                                      : http::text_response(http::Status::not_found, "no thumbnail");
+                                                      : http::error_response(http::Status::not_found, "no thumbnail");
                        res.set(http::beast_http::field::cache_control, thumbnail ? thumbnail_cache : "no-store");
                        co_return res;
                      });

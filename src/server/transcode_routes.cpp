@@ -13,18 +13,12 @@ namespace {
 
 constexpr std::string_view kRoute = "/api/v1/streams/{}/ladder";
 
-// 30 rather than 3E1 for whole rates.
-json::value rate(double fps) {
-  if (fps == std::floor(fps) && fps >= 0 && fps < 1e6) return static_cast<int64_t>(fps);
-  return fps;
-}
-
 json::object describe(const std::string& name, const transcode::LadderSettings& settings,
                       const transcode::TranscodeStatus& status) {
   transcode::StreamLadder ladder = settings.effective(name);
   json::array rungs;
   for (const auto& r : ladder.ladder.rungs) {
-    rungs.push_back(json::object{{"name", r.name}, {"height", r.height}, {"video_kbps", r.video_kbps}, {"max_fps", rate(r.max_fps)}});
+    rungs.push_back(json::object{{"name", r.name}, {"height", r.height}, {"video_kbps", r.video_kbps}, {"max_fps", r.max_fps}});
   }
   json::object o{{"stream", name},
                  {"enabled", ladder.enabled},
@@ -39,7 +33,7 @@ json::object describe(const std::string& name, const transcode::LadderSettings& 
                                         {"width", r.plan.size.width},
                                         {"height", r.plan.size.height},
                                         {"video_kbps", r.plan.video_kbps},
-                                        {"frame_rate", rate(r.plan.frame_rate)},
+                                        {"frame_rate", r.plan.frame_rate},
                                         {"frame_step", r.plan.frame_step},
                                         {"state", r.running ? "running" : "shed"}});
     }
@@ -48,10 +42,6 @@ json::object describe(const std::string& name, const transcode::LadderSettings& 
     o["renditions"] = nullptr;
   }
   return o;
-}
-
-http::Response error_response(http::Status status, std::string message) {
-  return http::json_response(status, json::serialize(json::object{{"error", std::move(message)}}));
 }
 
 std::optional<uint32_t> whole_number(const json::value* v) {
@@ -64,6 +54,12 @@ std::optional<uint32_t> whole_number(const json::value* v) {
 // {name, height, video_kbps, max_fps?}; ranges are checked by validate_ladder.
 base::Result<transcode::LadderRung> parse_rung(const json::value& v) {
   const json::object* o = v.if_object();
+  if (o) {
+    for (const auto& [key, value] : *o) {
+      if (key != "name" && key != "height" && key != "video_kbps" && key != "max_fps")
+        return base::make_error("unknown rung field '" + std::string(key) + "' (name, height, video_kbps, max_fps)");
+    }
+  }
   const json::string* name = o && o->if_contains("name") ? o->at("name").if_string() : nullptr;
   auto height = whole_number(o ? o->if_contains("height") : nullptr);
   auto kbps = whole_number(o ? o->if_contains("video_kbps") : nullptr);
@@ -92,6 +88,9 @@ base::Result<transcode::StreamLadder> parse_body(std::string_view body, transcod
       (key == "enabled" ? ladder.enabled : ladder.ladder.passthrough) = value.as_bool();
     } else if (key == "rungs") {
       if (!value.is_array()) return base::make_error("rungs must be an array");
+      if (value.as_array().empty()) {
+        return base::make_error("rungs must list at least one rung (to transcode nothing, set enabled to false)");
+      }
       ladder.ladder.rungs.clear();
       for (const auto& item : value.as_array()) {
         auto rung = parse_rung(item);
@@ -113,20 +112,31 @@ void add_transcode_routes(http::Router& router, transcode::LadderSettings& setti
                      [&settings, &status](const http::Request&,
                                           http::RequestContext& ctx) -> asio::awaitable<http::Response> {
                        std::string name(http::match_pattern(kRoute, ctx.path).value_or(""));
-                       co_return http::json_response(http::Status::ok, json::serialize(describe(name, settings, status)));
+                       co_return http::json_response(http::Status::ok, describe(name, settings, status));
                      });
   router.add_pattern(verb::put, std::string(kRoute),
                      [&settings, &status](const http::Request& req,
                                           http::RequestContext& ctx) -> asio::awaitable<http::Response> {
                        std::string name(http::match_pattern(kRoute, ctx.path).value_or(""));
                        auto ladder = parse_body(req.body(), settings.effective(name));
-                       if (!ladder) co_return error_response(http::Status::bad_request, ladder.error().message);
+                       if (!ladder) co_return http::error_response(http::Status::bad_request, ladder.error().message);
                        if (base::Status set = settings.set(name, std::move(*ladder)); !set) {
-                         co_return error_response(http::Status::bad_request, set.error().message);
+                         co_return http::error_response(http::Status::bad_request, set.error().message);
                        }
                        json::object o = describe(name, settings, status);
                        o["applies"] = "next_publish";
-                       co_return http::json_response(http::Status::ok, json::serialize(o));
+                       co_return http::json_response(http::Status::ok, o);
+                     });
+  router.add_pattern(verb::delete_, std::string(kRoute),
+                     [&settings, &status](const http::Request&,
+                                          http::RequestContext& ctx) -> asio::awaitable<http::Response> {
+                       std::string name(http::match_pattern(kRoute, ctx.path).value_or(""));
+                       if (!settings.reset(name)) {
+                         co_return http::error_response(http::Status::not_found, "stream '" + name + "' has no ladder of its own");
+                       }
+                       json::object o = describe(name, settings, status);
+                       o["applies"] = "next_publish";
+                       co_return http::json_response(http::Status::ok, o);
                      });
 }
 

@@ -15,7 +15,7 @@ namespace {
 
 http::Response asset_response(std::string_view path) {
   const http::StaticAsset* asset = http::find_static_asset(path);
-  if (!asset) return http::text_response(http::Status::not_found, "not found");
+  if (!asset) return http::error_response(http::Status::not_found, "not found: /" + std::string(path));
   // Embedded bytes live as long as the process: referenced, not copied.
   http::Response res = http::make_response(http::Status::ok, asset->content_type,
                                            base::Buffer::wrap_static(asset->bytes));
@@ -73,6 +73,35 @@ json::object describe_cue(const media::CueEvent& cue) {
   return o;
 }
 
+// One live stream as the API shows it, seen from `shard`.
+json::object describe_stream(router::Stream& stream, size_t shard) {
+  json::object o;
+  o["name"] = stream.name();
+  o["live"] = !stream.ended(shard);
+  o["started_at"] = iso8601(stream.started_wall_us());
+  json::array tracks;
+  for (const auto& t : stream.tracks(shard)) tracks.push_back(describe_track(t));
+  o["tracks"] = std::move(tracks);
+  // Made by the server from the source: ladder renditions, bridged audio (AAC <-> Opus).
+  json::array derived;
+  for (const auto& t : stream.derived_tracks(shard)) {
+    json::object d = describe_track(t);
+    d["rendition"] = t.rendition;
+    derived.push_back(std::move(d));
+  }
+  o["derived_tracks"] = std::move(derived);
+  o["ingest"] = describe_ingest(stream.status().ingest());
+  json::array cues;
+  for (const auto& cue : stream.status().cues()) cues.push_back(describe_cue(cue));
+  o["cues"] = std::move(cues);
+  o["playback"] = {{"hls", "/live/" + stream.name() + "/index.m3u8"},
+                   {"watch", "/watch/" + stream.name()},
+                   {"whep", "/whep/" + stream.name()},
+                   {"thumbnail", "/live/" + stream.name() + "/thumbnail.jpg"}};
+  return o;
+}
+
+
 }  // namespace
 
 void add_web_routes(http::Router& router, const router::StreamRegistry& registry,
@@ -100,33 +129,15 @@ void add_web_routes(http::Router& router, const router::StreamRegistry& registry
   });
   router.add(verb::get, "/api/v1/streams", [&registry](const http::Request&, http::RequestContext& ctx) -> asio::awaitable<http::Response> {
     json::array streams;
-    for (const auto& stream : registry.list()) {
-      json::object o;
-      o["name"] = stream->name();
-      o["live"] = !stream->ended(ctx.shard);
-      o["started_at"] = iso8601(stream->started_wall_us());
-      json::array tracks;
-      for (const auto& t : stream->tracks(ctx.shard)) tracks.push_back(describe_track(t));
-      o["tracks"] = std::move(tracks);
-      // Made by the server from the source: ladder renditions, bridged audio (AAC <-> Opus).
-      json::array derived;
-      for (const auto& t : stream->derived_tracks(ctx.shard)) {
-        json::object d = describe_track(t);
-        d["rendition"] = t.rendition;
-        derived.push_back(std::move(d));
-      }
-      o["derived_tracks"] = std::move(derived);
-      o["ingest"] = describe_ingest(stream->status().ingest());
-      json::array cues;
-      for (const auto& cue : stream->status().cues()) cues.push_back(describe_cue(cue));
-      o["cues"] = std::move(cues);
-      o["playback"] = {{"hls", "/live/" + stream->name() + "/index.m3u8"},
-                       {"watch", "/watch/" + stream->name()},
-                       {"whep", "/whep/" + stream->name()},
-                       {"thumbnail", "/live/" + stream->name() + "/thumbnail.jpg"}};
-      streams.push_back(std::move(o));
-    }
-    co_return http::json_response(http::Status::ok, json::serialize(json::object{{"streams", std::move(streams)}}));
+    for (const auto& stream : registry.list()) streams.push_back(describe_stream(*stream, ctx.shard));
+    co_return http::json_response(http::Status::ok, json::object{{"streams", std::move(streams)}});
+  });
+  const std::string stream_route = "/api/v1/streams/{}";
+  router.add_pattern(verb::get, stream_route, [&registry, stream_route](const http::Request&, http::RequestContext& ctx) -> asio::awaitable<http::Response> {
+    std::string name(http::match_pattern(stream_route, ctx.path).value_or(""));
+    auto stream = registry.find(name);
+    if (!stream) co_return http::error_response(http::Status::not_found, "no live stream named '" + name + "'");
+    co_return http::json_response(http::Status::ok, describe_stream(*stream, ctx.shard));
   });
 }
 

@@ -22,13 +22,23 @@ namespace {
 constexpr std::string_view kWhipRoute = "/whip/{}";
 constexpr std::string_view kWhepRoute = "/whep/{}";
 
-http::Response problem(http::Status status, std::string_view message) {
-  return http::text_response(status, std::string(message) + "\n");
+// The media type of the body, without parameters, compared case-insensitively (RFC 9110).
+bool has_content_type(const http::Request& request, std::string_view expected) {
+  std::string_view type = request[field::content_type];
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  return type.size() == expected.size() && std::equal(type.begin(), type.end(), expected.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == b;
+         });
 }
 
-bool is_sdp(const http::Request& request) {
-  std::string_view type = request[field::content_type];
-  return type.substr(0, type.find(';')) == "application/sdp";
+bool is_sdp(const http::Request& request) { return has_content_type(request, "application/sdp"); }
+
+// 401 for a publish refused for its key: says which scheme to use (RFC 9110 11.6.1).
+http::Response unauthorized(std::string message) {
+  http::Response res = http::error_response(http::Status::unauthorized, message);
+  res.set(field::www_authenticate, "Bearer realm=\"vela\"");
+  return res;
 }
 
 // "Bearer <key>" -> key; empty when absent.
@@ -42,27 +52,21 @@ std::string bearer_token(const http::Request& request) {
   return std::string(value.substr(kBearer.size()));
 }
 
-http::Response created(std::string_view kind, const std::string& name, const rtc::AcceptedOffer& accepted) {
+// 201 with the answer; the session's URL is its resource ("/whip/{name}") and its id.
+http::Response created(const rtc::AcceptedOffer& accepted) {
   http::Response res = http::make_response(http::Status::created, "application/sdp", base::Buffer::copy_of(accepted.answer.text));
-  std::string location = "/" + std::string(kind) + "/" + name + "/" + accepted.connection->id();
+  std::string location = accepted.connection->resource() + "/" + accepted.connection->id();
   res.set(field::location, location);
   res.set(field::etag, "\"" + accepted.connection->id() + "\"");
   res.set(field::cache_control, "no-store");
   return res;
 }
 
-// "/whip/{name}/{id}" -> {name, id}.
-std::optional<std::pair<std::string, std::string>> session_path(std::string_view path) {
-  for (std::string_view prefix : {std::string_view("/whip/"), std::string_view("/whep/")}) {
-    if (!path.starts_with(prefix)) continue;
-    path.remove_prefix(prefix.size());
-    size_t slash = path.find('/');
-    if (slash == 0 || slash == std::string_view::npos) return std::nullopt;
-    std::string_view id = path.substr(slash + 1);
-    if (id.empty() || id.find('/') != std::string_view::npos) return std::nullopt;
-    return std::pair{std::string(path.substr(0, slash)), std::string(id)};
-  }
-  return std::nullopt;
+// "/whip/{name}/{id}" (a path its route matched) -> {"/whip/{name}", id}: the session's
+// resource and id.
+std::pair<std::string, std::string> session_path(std::string_view path) {
+  size_t last = path.rfind('/');
+  return {std::string(path.substr(0, last)), std::string(path.substr(last + 1))};
 }
 
 }  // namespace
@@ -137,9 +141,9 @@ void WebRtcService::add_routes(http::Router& router) {
     co_return whep(req, ctx);
   });
   for (verb method : {verb::delete_, verb::patch}) {
-    for (std::string prefix : {"/whip/", "/whep/"}) {
-      router.add_prefix(method, prefix, [this](const http::Request& req, http::RequestContext& ctx) -> asio::awaitable<http::Response> {
-        co_return session_request(req, ctx);
+    for (std::string route : {"/whip/{}/{}", "/whep/{}/{}"}) {
+      router.add_pattern(method, route, [this](const http::Request& req, http::RequestContext& ctx) -> asio::awaitable<http::Response> {
+        co_return co_await session_request(req, ctx);
       });
     }
   }
@@ -147,40 +151,41 @@ void WebRtcService::add_routes(http::Router& router) {
 
 http::Response WebRtcService::whip(const http::Request& request, const http::RequestContext& ctx) {
   std::string name(http::match_pattern(kWhipRoute, ctx.path).value_or(""));
-  if (!is_sdp(request)) return problem(http::Status::unsupported_media_type, "WHIP offers are application/sdp");
+  if (!is_sdp(request)) return http::error_response(http::Status::unsupported_media_type, "WHIP offers are application/sdp");
   // Open mode: the key is the stream name, so no header means the name itself.
   std::string key = bearer_token(request);
   auto authorized = publish_.authorizer.authorize("live", key.empty() ? name : key);
-  if (!authorized) return problem(http::Status::unauthorized, "publish refused: " + authorized.error().message);
-  if (*authorized != name) return problem(http::Status::forbidden, "this key publishes another stream");
+  if (!authorized) return unauthorized("publish refused: " + authorized.error().message);
+  if (*authorized != name) return http::error_response(http::Status::forbidden, "this key publishes another stream");
   auto stream = publish_.registry.claim(name, ctx.shard);
-  if (!stream) return problem(http::Status::conflict, "publish refused: " + stream.error().message);
+  if (!stream) return http::error_response(http::Status::conflict, "publish refused: " + stream.error().message);
 
   auto accepted = endpoint_->accept_offer(ctx.shard, request.body(), sdp::ServerRole::ingest, {});
   if (!accepted) {
     publish_.registry.release(*stream);
     spdlog::info("whip stream={} offer refused: {}", name, accepted.error().message);
-    return problem(http::Status::bad_request, accepted.error().message);
+    return http::error_response(http::Status::bad_request, accepted.error().message);
   }
   auto session = std::make_shared<ingest::WhipSession>(publish_, *stream, accepted->answer.negotiated, accepted->connection,
                                                        whip_keyframe_interval_us_);
   accepted->connection->set_observer(session);
+  accepted->connection->set_resource("/whip/" + name);
   session->start();
   spdlog::info("whip stream={} session={} answered", name, accepted->connection->id());
-  return created("whip", name, *accepted);
+  return created(*accepted);
 }
 
 http::Response WebRtcService::whep(const http::Request& request, const http::RequestContext& ctx) {
   std::string name(http::match_pattern(kWhepRoute, ctx.path).value_or(""));
-  if (!is_sdp(request)) return problem(http::Status::unsupported_media_type, "WHEP offers are application/sdp");
+  if (!is_sdp(request)) return http::error_response(http::Status::unsupported_media_type, "WHEP offers are application/sdp");
   auto stream = publish_.registry.find(name);
-  if (!stream) return problem(http::Status::not_found, "no live stream named '" + name + "'");
+  if (!stream) return http::error_response(http::Status::not_found, "no live stream named '" + name + "'");
   // Without lip sync, audio goes in its own stream so the browser shows video as soon as it
   // can. webrtc.lip_sync is the default; ?lip_sync=on|off chooses per viewer.
   bool lip_sync = lip_sync_;
   if (auto asked = ctx.params.find("lip_sync"); asked != ctx.params.end()) {
     if (asked->second != "on" && asked->second != "off")
-      return problem(http::Status::bad_request, "lip_sync is 'on' or 'off'");
+      return http::error_response(http::Status::bad_request, "lip_sync is 'on' or 'off'");
     lip_sync = asked->second == "on";
   }
 
@@ -193,7 +198,7 @@ http::Response WebRtcService::whep(const http::Request& request, const http::Req
   auto accepted = endpoint_->accept_offer(ctx.shard, request.body(), sdp::ServerRole::playback, send);
   if (!accepted) {
     spdlog::info("whep stream={} offer refused: {}", name, accepted.error().message);
-    return problem(http::Status::bad_request, accepted.error().message);
+    return http::error_response(http::Status::bad_request, accepted.error().message);
   }
   // The session takes its feeds (audio, and the video of the rendition it plays) from this
   // shard's directory, only from its shard's events; the directory lives as long as the
@@ -208,23 +213,29 @@ http::Response WebRtcService::whep(const http::Request& request, const http::Req
   auto session = std::make_shared<egress::WhepSession>(stream, ctx.shard, std::move(feeds), std::move(config),
                                                        accepted->connection);
   accepted->connection->set_observer(session);
+  accepted->connection->set_resource("/whep/" + name);
   spdlog::info("whep stream={} session={} answered", name, accepted->connection->id());
-  return created("whep", name, *accepted);
+  return created(*accepted);
 }
 
-http::Response WebRtcService::session_request(const http::Request& request, const http::RequestContext& ctx) {
-  auto path = session_path(ctx.path);
-  if (!path) return problem(http::Status::not_found, "no such WebRTC session");
+asio::awaitable<http::Response> WebRtcService::session_request(const http::Request& request,
+                                                              const http::RequestContext& ctx) {
+  auto [resource, id] = session_path(ctx.path);
   if (request.method() == verb::patch) {
-    if (request[field::content_type] != "application/trickle-ice-sdpfrag")
-      return problem(http::Status::unsupported_media_type, "PATCH takes application/trickle-ice-sdpfrag");
+    if (!has_content_type(request, "application/trickle-ice-sdpfrag"))
+      co_return http::error_response(http::Status::unsupported_media_type, "PATCH takes application/trickle-ice-sdpfrag");
+    if (!co_await endpoint_->with_session(id, resource, [](rtc::PeerConnection&) {}))
+      co_return http::error_response(http::Status::not_found, "no such WebRTC session");
     // A new ufrag means an ICE restart, which this ICE-lite server does not offer.
     if (request.body().find("a=ice-ufrag:") != std::string::npos)
-      return problem(http::Status::unprocessable_entity, "ICE restart is not supported; start a new session");
-    return http::make_response(http::Status::no_content, "", {});
+      co_return http::error_response(http::Status::unprocessable_entity, "ICE restart is not supported; start a new session");
+    co_return http::make_response(http::Status::no_content, "", {});
   }
-  if (!endpoint_->close(path->second, "client sent DELETE")) return problem(http::Status::not_found, "no such WebRTC session");
-  return http::make_response(http::Status::ok, "", {});
+  bool closed = co_await endpoint_->with_session(id, resource, [](rtc::PeerConnection& connection) {
+    connection.close("client sent DELETE");
+  });
+  if (!closed) co_return http::error_response(http::Status::not_found, "no such WebRTC session");
+  co_return http::make_response(http::Status::ok, "", {});
 }
 
 }  // namespace vela::server

@@ -7,6 +7,7 @@
 //   PATCH  /whip|whep/{name}/{id}  trickle-ICE fragments: accepted and ignored (ICE-lite
 //                                  learns paths from the checks); ICE restart -> 422
 //   DELETE /whip|whep/{name}/{id}  ends the session
+// A session URL names one open session of that kind and stream, else 404.
 // OPTIONS and CORS are answered by the HTTP server for every path.
 #include <memory>
 #include <vector>
@@ -34,10 +35,11 @@ class WebRtcService {
   uint16_t first_port() const { return ports_.empty() ? 0 : ports_.front()->port(); }
 
  private:
-  // Handlers: plain functions on the request's shard (nothing here waits).
+  // POST handlers: plain functions on the request's shard (nothing here waits).
   http::Response whip(const http::Request& request, const http::RequestContext& ctx);
   http::Response whep(const http::Request& request, const http::RequestContext& ctx);
-  http::Response session_request(const http::Request& request, const http::RequestContext& ctx);
+  // PATCH and DELETE on a session URL: looked up on the session's own shard.
+  boost::asio::awaitable<http::Response> session_request(const http::Request& request, const http::RequestContext& ctx);
 
   runtime::ShardSet& shards_;
   ingest::PublishContext& publish_;

@@ -7,6 +7,7 @@ import {
   audioRenditionUrls,
   checkPlaylistCaching,
   fetchAndProbeRendition,
+  getMultivariant,
   getMedia,
   kPlaylistContentType,
   pickVariant,
@@ -55,6 +56,13 @@ async function scenario(t, h, { name, size, bframes }) {
 
   const api = JSON.parse((await vela.request('/api/v1/streams')).text());
   assert.ok(api.streams.some((s) => s.name === name), `/api/v1/streams lists ${name}: ${JSON.stringify(api)}`);
+  const one = await vela.request(`/api/v1/streams/${name}`);
+  assert.equal(one.status, 200, one.text());
+  assert.deepEqual(JSON.parse(one.text()).tracks, api.streams.find((s) => s.name === name).tracks, 'the stream alone is as listed');
+  assert.doesNotMatch(one.text(), /\dE\d/, `plain numbers: ${one.text()}`);
+  const sub = await vela.request(`/api/v1/streams/${name}/nosuch`);
+  assert.equal(sub.status, 404);
+  assert.match(JSON.parse(sub.text()).error, /not found: \/api\/v1\/streams\/.*\/nosuch/);
 
   // Every object the playlist names, and what ffmpeg makes of it.
   const dir = await h.dir('media');
@@ -122,6 +130,11 @@ async function scenario(t, h, { name, size, bframes }) {
   const final = await fetchAndProbeRendition(vela, mediaUrl, tail, dir, 'ended');
   assert.deepEqual(final.errors, [], 'objects at the end of the ended playlist');
   assert.equal(final.segments.at(-1)?.seg.uri, completeSegments(ended).at(-1).uri, 'the final segment was probed');
+  // Every playlist of the ended stream answers alike: the multivariant still leads to it.
+  const endedMv = await getMultivariant(vela, name);
+  assert.equal(endedMv.res.status, 200, `multivariant of the ended stream: ${endedMv.res.text()}`);
+  assert.ok(endedMv.mv.variants.some((v) => new URL(v.uri, endedMv.url).href === mediaUrl), endedMv.res.text());
+  assert.equal((await vela.request(`/api/v1/streams/${name}`)).status, 404, 'an ended stream is not live');
 
   await vela.stopCleanly();
 }

@@ -1,6 +1,7 @@
 // The server as a process and an HTTP service: health, metrics, API, 404s, CORS, signals,
 // and configuration errors.
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { e2eTest, sleep } from './lib/harness.mjs';
 import { getMultivariant, getMedia, pickVariant, waitForMedia, waitForStream } from './lib/hls.mjs';
 import { freeTcpPorts, httpRequest, publish, serveArgs, startVela, velaBin } from './lib/vela.mjs';
@@ -68,6 +69,96 @@ e2eTest('CORS headers on responses and OPTIONS preflight', async (t, h) => {
   const allow = preflight.headers['access-control-allow-origin'];
   assert.ok(allow === '*' || allow === origin, `preflight Access-Control-Allow-Origin is ${allow}`);
   assert.match(preflight.headers['access-control-allow-methods'] ?? '', /\bGET\b/);
+  await vela.stopCleanly();
+});
+
+/** One raw HTTP/1.1 exchange over a socket: what the server wrote until it closed or idled. */
+function rawExchange(port, chunks, { idleMs = 1500 } = {}) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let received = '';
+    let timer;
+    const done = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(received);
+    };
+    const idle = () => {
+      clearTimeout(timer);
+      timer = setTimeout(done, idleMs);
+    };
+    socket.on('data', (data) => {
+      received += data.toString('latin1');
+      idle();
+      const next = chunks.shift();
+      if (next?.after && received.includes(next.after)) socket.write(next.send);
+      else if (next) chunks.unshift(next);
+    });
+    socket.on('end', done);
+    socket.on('error', reject);
+    socket.on('connect', () => {
+      socket.write(chunks.shift().send);
+      idle();
+    });
+  });
+}
+
+e2eTest('one API shape: JSON errors, Allow on 405, per-path CORS methods, Host and 100-continue, WebRTC session URLs', async (t, h) => {
+  const vela = await startVela(h);
+  const isJsonError = (res, label) => {
+    assert.match(res.headers['content-type'] ?? '', /^application\/json/, `${label}: content type`);
+    const body = JSON.parse(res.text());
+    assert.equal(typeof body.error, 'string', `${label}: ${res.text()}`);
+    return body.error;
+  };
+
+  // Errors of every kind are {"error": "..."}.
+  assert.match(isJsonError(await vela.request('/no/such/page'), '404'), /not found: \/no\/such\/page/);
+  assert.ok(isJsonError(await vela.request('/live/nosuch/index.m3u8'), 'playlist 404'));
+  const notAllowed = await vela.request('/healthz', { method: 'DELETE' });
+  assert.equal(notAllowed.status, 405);
+  assert.match(isJsonError(notAllowed, '405'), /DELETE is not allowed/);
+  assert.equal(notAllowed.headers.allow, 'GET, HEAD, OPTIONS');
+
+  // A preflight lists the methods of that path, not of the whole server.
+  const preflight = async (path) => (await vela.request(path, { method: 'OPTIONS', headers: { Origin: 'http://player.example', 'Access-Control-Request-Method': 'POST' } })).headers['access-control-allow-methods'];
+  assert.equal(await preflight('/live/somestream/index.m3u8'), 'GET, HEAD, OPTIONS');
+  assert.equal(await preflight('/api/v1/streams/x/restreams'), 'GET, HEAD, POST, OPTIONS');
+  assert.equal(await preflight('/whip/x'), 'POST, OPTIONS');
+  assert.equal(await preflight('/whip/x/0-abc'), 'DELETE, PATCH, OPTIONS');
+
+  // HTTP/1.1 without Host is refused (RFC 9112 3.2); Expect: 100-continue is answered
+  // before the body is sent.
+  const noHost = await rawExchange(vela.httpPort, [{ send: 'GET /healthz HTTP/1.1\r\n\r\n' }]);
+  assert.match(noHost, /^HTTP\/1\.1 400 /, noHost);
+  assert.match(noHost, /Host header/);
+  const body = JSON.stringify({ url: 'rtmp://127.0.0.1:1/live/k' });
+  const continued = await rawExchange(vela.httpPort, [
+    { send: `POST /api/v1/streams/cont/restreams HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n` },
+    { after: 'HTTP/1.1 100 Continue\r\n\r\n', send: body },
+  ]);
+  assert.match(continued, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 201 /, continued);
+
+  // WebRTC: the media type is matched without regard to case; session URLs that name no
+  // open session are 404 for PATCH and DELETE alike.
+  const offer = await vela.request('/whep/nosuch', { method: 'POST', headers: { 'Content-Type': 'Application/SDP; charset=utf-8' }, body: 'v=0\r\n' });
+  assert.equal(offer.status, 404, `an SDP offer for an unknown stream: ${offer.text()}`);
+  for (const [method, headers] of [['PATCH', { 'Content-Type': 'application/trickle-ice-sdpfrag' }], ['DELETE', {}]]) {
+    for (const path of ['/whip/x/0-deadbeef', '/whep/x/0-deadbeef', '/whip/x/junk']) {
+      const res = await vela.request(path, { method, headers, body: method === 'PATCH' ? 'a=end-of-candidates\r\n' : undefined });
+      assert.equal(res.status, 404, `${method} ${path}: ${res.text()}`);
+      assert.match(isJsonError(res, `${method} ${path}`), /no such WebRTC session/);
+    }
+  }
+  await vela.stopCleanly();
+});
+
+e2eTest('WHIP with a key that is refused: 401 with WWW-Authenticate', async (t, h) => {
+  const vela = await startVela(h, { set: { 'auth.mode': 'keys', 'auth.keys.goodkey': 'cam' } });
+  const res = await vela.request('/whip/cam', { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: 'Bearer wrong' }, body: 'v=0\r\n' });
+  assert.equal(res.status, 401, res.text());
+  assert.match(res.headers['www-authenticate'] ?? '', /^Bearer\b/);
+  assert.equal(typeof JSON.parse(res.text()).error, 'string');
   await vela.stopCleanly();
 });
 

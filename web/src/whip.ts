@@ -22,7 +22,7 @@ function authHeaders(token: string | undefined): Record<string, string> {
 /**
  * Creates the offer, POSTs it to `endpoint` (a WHIP or WHEP URL), applies the answer and
  * returns the session URL from the Location header. A non-201 answer throws SignalingError
- * carrying the server's own explanation (its text body).
+ * carrying the server's own explanation (its error body).
  */
 export async function negotiate(pc: RTCPeerConnection, endpoint: string, token?: string): Promise<string> {
   await pc.setLocalDescription(await pc.createOffer());
@@ -39,13 +39,26 @@ export async function negotiate(pc: RTCPeerConnection, endpoint: string, token?:
   }
   const body = await response.text().catch(() => "");
   if (response.status !== 201) {
-    const reason = body.trim() || response.statusText || "no explanation given";
+    const reason = errorReason(body) || response.statusText || "no explanation given";
     throw new SignalingError(response.status, `the server refused (${response.status}): ${reason}`);
   }
   const location = response.headers.get("Location");
   if (!location) throw new SignalingError(response.status, "the server's answer has no Location header");
   await pc.setRemoteDescription({ type: "answer", sdp: body });
   return new URL(location, new URL(endpoint, document.baseURI)).href;
+}
+
+/** The server's reason in an error body: {"error": "..."} from Vela, else the text itself. */
+function errorReason(body: string): string {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (parsed && typeof parsed === "object" && typeof (parsed as { error?: unknown }).error === "string") {
+      return (parsed as { error: string }).error;
+    }
+  } catch {
+    // not JSON: a proxy's or another server's text
+  }
+  return body.trim();
 }
 
 /** Ends a session (DELETE on its URL). keepalive lets it complete while the page unloads. */

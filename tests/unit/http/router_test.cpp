@@ -54,6 +54,23 @@ TEST(Router, TellsMethodNotAllowedFromNotFound) {
   EXPECT_FALSE(known);
 }
 
+TEST(Router, ListsTheMethodsServedForAPath) {
+  Router r;
+  r.add(beast_http::verb::get, "/healthz", ok);
+  r.add_pattern(beast_http::verb::get, "/api/v1/streams/{}/restreams", ok);
+  r.add_pattern(beast_http::verb::post, "/api/v1/streams/{}/restreams", ok);
+  r.add_prefix(beast_http::verb::delete_, "/api/v1/streams/", ok);
+  EXPECT_EQ(r.allowed_methods("/healthz"), "GET, HEAD");
+  // The pattern is the resource here: the prefix's DELETE does not apply to it.
+  EXPECT_EQ(r.allowed_methods("/api/v1/streams/a/restreams"), "GET, HEAD, POST");
+  bool known = false;
+  EXPECT_EQ(r.find(beast_http::verb::delete_, "/api/v1/streams/a/restreams", known), nullptr);
+  EXPECT_TRUE(known);
+  EXPECT_EQ(r.allowed_methods("/api/v1/streams/a/restreams/7"), "DELETE");
+  EXPECT_NE(r.find(beast_http::verb::delete_, "/api/v1/streams/a/restreams/7", known), nullptr);
+  EXPECT_EQ(r.allowed_methods("/nope"), "");
+}
+
 TEST(ParseEndpoint, AcceptsHostPortFormsAndRejectsJunk) {
   auto v4 = runtime::parse_endpoint("127.0.0.1:8080");
   ASSERT_TRUE(v4.ok());

@@ -91,7 +91,10 @@ TEST_F(TranscodeRoutesTest, BadBodiesAre400WithTheReason) {
       {R"({"rungs": [{"name": "a"}]})", "each rung needs"},
       {R"({"speed": 2})", "unknown field 'speed'"},
       {R"({"rungs": [{"name": "Big!", "height": 240, "video_kbps": 300}]})", "[a-z0-9_-]"},
-      {R"({"passthrough": false, "rungs": []})", "no passthrough and no rungs"},
+      {R"({"passthrough": false, "rungs": []})", "at least one rung"},
+      {R"({"rungs": []})", "at least one rung"},
+      {R"({"rungs": [{"name": "a", "height": 240, "video_kbps": 300, "bitrate": 1}]})", "unknown rung field 'bitrate'"},
+      {R"({"rungs": [{"name": "odd", "height": 241, "video_kbps": 300}]})", "height must be even"},
   };
   for (const auto& [body, reason] : cases) {
     auto [status, answer] = call(verb::put, "/api/v1/streams/cam/ladder", body);
@@ -99,6 +102,41 @@ TEST_F(TranscodeRoutesTest, BadBodiesAre400WithTheReason) {
     EXPECT_NE(std::string(answer.at("error").as_string()).find(reason), std::string::npos) << json::serialize(answer);
   }
   EXPECT_FALSE(settings_.overridden("cam"));  // nothing changed
+}
+
+TEST_F(TranscodeRoutesTest, DeleteRemovesTheStreamsOwnLadder) {
+  auto [none, none_body] = call(verb::delete_, "/api/v1/streams/cam/ladder");
+  EXPECT_EQ(none, http::Status::not_found);
+  EXPECT_NE(std::string(none_body.at("error").as_string()).find("no ladder of its own"), std::string::npos);
+
+  ASSERT_EQ(call(verb::put, "/api/v1/streams/cam/ladder", R"({"enabled": false})").first, http::Status::ok);
+  EXPECT_TRUE(settings_.overridden("cam"));
+  auto [status, body] = call(verb::delete_, "/api/v1/streams/cam/ladder");
+  ASSERT_EQ(status, http::Status::ok) << json::serialize(body);
+  EXPECT_EQ(body.at("overridden"), false);
+  EXPECT_EQ(body.at("enabled"), true);  // the global ladder again
+  EXPECT_EQ(body.at("applies"), "next_publish");
+  EXPECT_FALSE(settings_.overridden("cam"));
+}
+
+TEST_F(TranscodeRoutesTest, FrameRatesArePlainNumbers) {
+  ASSERT_EQ(call(verb::put, "/api/v1/streams/cam/ladder",
+                 R"({"rungs": [{"name": "a", "height": 240, "video_kbps": 300, "max_fps": 29.97}, {"name": "b", "height": 160, "video_kbps": 200}]})")
+                .first,
+            http::Status::ok);
+  bool known = false;
+  http::Request req{verb::get, "/api/v1/streams/cam/ladder", 11};
+  http::RequestContext ctx;
+  ctx.path = "/api/v1/streams/cam/ladder";
+  boost::asio::io_context io;
+  std::string text;
+  boost::asio::co_spawn(io, (*router_.find(verb::get, ctx.path, known))(req, ctx), [&](std::exception_ptr, http::Response r) {
+    for (const auto& buffer : r.body()) text += buffer.text();
+  });
+  io.run();
+  EXPECT_NE(text.find(R"("max_fps":29.97)"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"("max_fps":30)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("E1"), std::string::npos) << text;
 }
 
 }  // namespace
