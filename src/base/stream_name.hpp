@@ -18,4 +18,10 @@ constexpr bool is_valid_stream_name(std::string_view name) {
   return true;
 }
 
+// The name as it may be written in a log line: itself when valid, else a placeholder, so that
+// a client cannot write control characters or fake lines into the log.
+constexpr std::string_view loggable_stream_name(std::string_view name) {
+  return is_valid_stream_name(name) ? name : std::string_view("(invalid name)");
+}
+
 }  // namespace vela::base

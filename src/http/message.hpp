@@ -23,6 +23,7 @@ struct RequestContext {
   std::string query;                           // raw query string, without '?'
   std::map<std::string, std::string> params;   // decoded query parameters
   size_t shard = 0;                            // the shard this request runs on
+  std::string remote;                          // the client's address, "ip:port" ("[v6]:port")
 };
 
 Response make_response(Status status, std::string_view content_type, base::Buffer body);

@@ -51,7 +51,12 @@ Server::Server(runtime::Shard& shard, ServerOptions options, const Router& route
                                 "shard=\"" + std::to_string(shard.index()) + "\"")),
       requests_(metrics.counter("vela_http_requests_total", "HTTP requests served")),
       refused_(metrics.counter("vela_http_refused_total",
-                               "HTTP connections refused at the connection limit")) {}
+                               "HTTP connections refused at the connection limit")) {
+  for (size_t i = 0; i < responses_.size(); ++i) {
+    responses_[i] = &metrics.counter("vela_http_responses_total", "HTTP responses, by status class",
+                                     "class=\"" + std::to_string(i + 1) + "xx\"");
+  }
+}
 
 base::Status Server::start() {
   auto acceptor = runtime::open_reuseport_acceptor(shard_.io(), options_.endpoint);
@@ -105,6 +110,11 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
     connections_.fetch_sub(1);
     open_gauge_.add(-1);
   });
+  boost::system::error_code peer_error;
+  auto peer = stream.socket().remote_endpoint(peer_error);
+  std::string remote = peer_error ? std::string("-")
+                       : peer.address().is_v6() ? "[" + peer.address().to_string() + "]:" + std::to_string(peer.port())
+                                                : peer.address().to_string() + ":" + std::to_string(peer.port());
   beast::flat_buffer buffer;
   while (!stopping_) {
     beast_http::request_parser<beast_http::string_body> parser;
@@ -135,6 +145,7 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
       }
       if (refusal) {
         refusal->keep_alive(false);
+        count_response(refusal->result_int());
         refusal->prepare_payload();
         stream.expires_after(std::chrono::seconds(5));
         co_await beast_http::async_write(stream, *refusal, kUse);
@@ -145,6 +156,7 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
     requests_.add();
     RequestContext context;
     context.shard = shard_.index();
+    context.remote = remote;
     // Plain statements, not `cond ? co_await a : b`: GCC 12 destroys that temporary early.
     Response response;
     bool host_missing = request.version() >= 11 && request.find(beast_http::field::host) == request.end();
@@ -156,6 +168,7 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
       response = co_await dispatch(request, context);
     }
     add_cors(response);
+    count_response(response.result_int());
     bool keep_alive = request.keep_alive() && !stopping_ && !host_missing;
     response.keep_alive(keep_alive);
     response.version(request.version());
@@ -169,6 +182,11 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
   }
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+void Server::count_response(unsigned status) {
+  size_t status_class = status / 100;
+  if (status_class >= 1 && status_class <= 5) responses_[status_class - 1]->add();
 }
 
 asio::awaitable<Response> Server::dispatch(Request& request, RequestContext& context) {

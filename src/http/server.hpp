@@ -2,6 +2,7 @@
 // HTTP/1.1 server for one shard: its own SO_REUSEPORT acceptor and the connections it
 // accepts, all on the shard's thread. Keep-alive, CORS, header/body limits, a connection
 // limit, idle timeouts, and handlers that may park (long-poll) before replying.
+#include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -42,6 +43,7 @@ class Server {
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
   boost::asio::awaitable<Response> dispatch(Request& request, RequestContext& context);
+  void count_response(unsigned status);
 
   runtime::Shard& shard_;
   ServerOptions options_;
@@ -59,6 +61,7 @@ class Server {
   base::Gauge& open_gauge_;
   base::Counter& requests_;
   base::Counter& refused_;
+  std::array<base::Counter*, 5> responses_{};  // by status class: 1xx .. 5xx
 };
 
 }  // namespace vela::http

@@ -21,8 +21,8 @@ RtmpListener::RtmpListener(runtime::Shard& shard, RtmpListenerOptions options, P
       context_(context),
       connections_(context.metrics.gauge("vela_rtmp_connections", "Open RTMP connections",
                                          "shard=\"" + std::to_string(shard.index()) + "\"")),
-      refused_(context.metrics.counter("vela_rtmp_refused_total",
-                                       "RTMP connections refused at the connection limit")) {}
+      refused_(context.metrics.counter("vela_rtmp_refused_total", "RTMP connections and publishes refused, by reason",
+                                       "reason=\"limit\"")) {}
 
 base::Status RtmpListener::start() {
   auto acceptor = runtime::open_reuseport_acceptor(shard_.io(), options_.endpoint);
@@ -49,6 +49,10 @@ asio::awaitable<void> RtmpListener::accept_loop() {
     }
     if (sockets_.size() >= options_.max_connections) {
       refused_.add();
+      boost::system::error_code ignored;
+      auto peer = socket.remote_endpoint(ignored);
+      spdlog::warn("rtmp connection from {}:{} refused: connection limit ({}) reached", peer.address().to_string(),
+                   peer.port(), options_.max_connections);
       socket.close();
       continue;
     }

@@ -121,22 +121,20 @@ base::Status RtmpSession::handle(rtmp::SessionEvent& event) {
 }
 
 void RtmpSession::on_publish_requested(const rtmp::PublishRequested& request) {
-  if (stream_) {
-    protocol_.reject_publish("NetStream.Publish.BadName", "this connection is already publishing");
-    return;
-  }
+  // Logged with the client's address (never the key) and counted by reason.
+  auto refuse = [&](const char* code, const char* label, const std::string& reason) {
+    spdlog::warn("rtmp session={:x} from {} publish refused: {}", id_, remote_, reason);
+    context_.metrics
+        .counter("vela_rtmp_refused_total", "RTMP connections and publishes refused, by reason",
+                 std::string("reason=\"") + label + "\"")
+        .add();
+    protocol_.reject_publish(code, reason);
+  };
+  if (stream_) return refuse("NetStream.Publish.BadName", "bad_request", "this connection is already publishing");
   auto name = context_.authorizer.authorize(request.app, request.stream_name);
-  if (!name) {
-    spdlog::warn("rtmp session={:x} publish refused: {}", id_, name.error().message);
-    protocol_.reject_publish("NetStream.Publish.Denied", name.error().message);
-    return;
-  }
+  if (!name) return refuse("NetStream.Publish.Denied", "auth", name.error().message);
   auto stream = context_.registry.claim(*name, shard_.index());
-  if (!stream) {
-    spdlog::warn("rtmp session={:x} publish refused: {}", id_, stream.error().message);
-    protocol_.reject_publish("NetStream.Publish.BadName", stream.error().message);
-    return;
-  }
+  if (!stream) return refuse("NetStream.Publish.BadName", "live", stream.error().message);
   stream_ = std::move(*stream);
   stream_->status().set_ingest({"rtmp", remote_, {}});
   protocol_.accept_publish();

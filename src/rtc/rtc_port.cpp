@@ -34,7 +34,11 @@ RtcPort::RtcPort(runtime::Shard& shard, RtcPortOptions options, base::MetricsReg
       udp_send_drops_(metrics.counter("vela_webrtc_udp_send_drops_total",
                                       "WebRTC datagrams dropped because the socket buffer was full")),
       unknown_packets_(metrics.counter("vela_webrtc_unknown_packets_total",
-                                       "WebRTC datagrams from no known session (dropped)")) {}
+                                       "WebRTC datagrams from no known session (dropped)")),
+      sessions_connecting_(metrics.gauge("vela_webrtc_sessions", "WebRTC sessions, by state (ICE and DTLS not done, or connected)",
+                                         "shard=\"" + std::to_string(shard.index()) + "\",state=\"connecting\"")),
+      sessions_connected_(metrics.gauge("vela_webrtc_sessions", "WebRTC sessions, by state (ICE and DTLS not done, or connected)",
+                                        "shard=\"" + std::to_string(shard.index()) + "\",state=\"connected\"")) {}
 
 RtcPort::~RtcPort() = default;
 
@@ -74,6 +78,8 @@ void RtcPort::stop() {
   auto links = tcp_links_;
   for (auto& [id, link] : links) link->close();
   tcp_links_.clear();
+  sessions_connecting_.set(0);
+  sessions_connected_.set(0);
   flush_udp();
   boost::system::error_code ignored;
   udp_.close(ignored);
@@ -229,11 +235,18 @@ void RtcPort::tick() {
   if (stopped_) return;
   int64_t now_us = base::monotonic_micros();
   std::vector<std::shared_ptr<PeerConnection>> closed;
+  int64_t connected = 0;
   for (auto& [id, connection] : by_id_) {
     connection->on_tick(now_us);
-    if (connection->closed()) closed.push_back(connection);
+    if (connection->closed()) {
+      closed.push_back(connection);
+    } else if (connection->connected()) {
+      ++connected;
+    }
   }
   for (auto& connection : closed) forget(connection);
+  sessions_connected_.set(connected);
+  sessions_connecting_.set(static_cast<int64_t>(by_id_.size()) - connected);
   ticker_.expires_after(options_.tick);
   ticker_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) tick();

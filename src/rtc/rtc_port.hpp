@@ -87,6 +87,8 @@ class RtcPort : public DatagramSender {
   bool stopped_ = false;
   base::Counter& udp_send_drops_;
   base::Counter& unknown_packets_;
+  base::Gauge& sessions_connecting_;  // refreshed every tick
+  base::Gauge& sessions_connected_;
 };
 
 }  // namespace vela::rtc

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "auth/publish_auth.hpp"
+#include "base/stream_name.hpp"
 #include "base/time.hpp"
 #include "egress/whep_session.hpp"
 #include "ingest/whip_session.hpp"
@@ -34,12 +35,7 @@ bool has_content_type(const http::Request& request, std::string_view expected) {
 
 bool is_sdp(const http::Request& request) { return has_content_type(request, "application/sdp"); }
 
-// 401 for a publish refused for its key: says which scheme to use (RFC 9110 11.6.1).
-http::Response unauthorized(std::string message) {
-  http::Response res = http::error_response(http::Status::unauthorized, message);
-  res.set(field::www_authenticate, "Bearer realm=\"vela\"");
-  return res;
-}
+
 
 // "Bearer <key>" -> key; empty when absent.
 std::string bearer_token(const http::Request& request) {
@@ -149,22 +145,38 @@ void WebRtcService::add_routes(http::Router& router) {
   }
 }
 
+http::Response WebRtcService::refuse(const Refusal& refusal, const std::string& name, const http::RequestContext& ctx,
+                                     const std::string& reason) {
+  spdlog::warn("{} stream={} from {} refused: {}", refusal.protocol, base::loggable_stream_name(name), ctx.remote,
+               reason);
+  publish_.metrics
+      .counter("vela_webrtc_refused_total", "WHIP/WHEP offers refused, by protocol and reason",
+               fmt::format("protocol=\"{}\",reason=\"{}\"", refusal.protocol, refusal.label))
+      .add();
+  http::Response res = http::error_response(refusal.status, reason);
+  // A refused key: which scheme to use (RFC 9110 11.6.1).
+  if (refusal.status == http::Status::unauthorized) res.set(field::www_authenticate, "Bearer realm=\"vela\"");
+  return res;
+}
+
 http::Response WebRtcService::whip(const http::Request& request, const http::RequestContext& ctx) {
   std::string name(http::match_pattern(kWhipRoute, ctx.path).value_or(""));
-  if (!is_sdp(request)) return http::error_response(http::Status::unsupported_media_type, "WHIP offers are application/sdp");
+  auto refused = [&](http::Status status, const char* label, const std::string& reason) {
+    return refuse({"whip", status, label}, name, ctx, reason);
+  };
+  if (!is_sdp(request)) return refused(http::Status::unsupported_media_type, "media_type", "WHIP offers are application/sdp");
   // Open mode: the key is the stream name, so no header means the name itself.
   std::string key = bearer_token(request);
   auto authorized = publish_.authorizer.authorize("live", key.empty() ? name : key);
-  if (!authorized) return unauthorized("publish refused: " + authorized.error().message);
-  if (*authorized != name) return http::error_response(http::Status::forbidden, "this key publishes another stream");
+  if (!authorized) return refused(http::Status::unauthorized, "auth", "publish refused: " + authorized.error().message);
+  if (*authorized != name) return refused(http::Status::forbidden, "other_stream", "this key publishes another stream");
   auto stream = publish_.registry.claim(name, ctx.shard);
-  if (!stream) return http::error_response(http::Status::conflict, "publish refused: " + stream.error().message);
+  if (!stream) return refused(http::Status::conflict, "live", "publish refused: " + stream.error().message);
 
   auto accepted = endpoint_->accept_offer(ctx.shard, request.body(), sdp::ServerRole::ingest, {});
   if (!accepted) {
     publish_.registry.release(*stream);
-    spdlog::info("whip stream={} offer refused: {}", name, accepted.error().message);
-    return http::error_response(http::Status::bad_request, accepted.error().message);
+    return refused(http::Status::bad_request, "offer", accepted.error().message);
   }
   auto session = std::make_shared<ingest::WhipSession>(publish_, *stream, accepted->answer.negotiated, accepted->connection,
                                                        whip_keyframe_interval_us_);
@@ -177,15 +189,18 @@ http::Response WebRtcService::whip(const http::Request& request, const http::Req
 
 http::Response WebRtcService::whep(const http::Request& request, const http::RequestContext& ctx) {
   std::string name(http::match_pattern(kWhepRoute, ctx.path).value_or(""));
-  if (!is_sdp(request)) return http::error_response(http::Status::unsupported_media_type, "WHEP offers are application/sdp");
+  auto refused = [&](http::Status status, const char* label, const std::string& reason) {
+    return refuse({"whep", status, label}, name, ctx, reason);
+  };
+  if (!is_sdp(request)) return refused(http::Status::unsupported_media_type, "media_type", "WHEP offers are application/sdp");
   auto stream = publish_.registry.find(name);
-  if (!stream) return http::error_response(http::Status::not_found, "no live stream named '" + name + "'");
+  if (!stream) return refused(http::Status::not_found, "not_live", "no live stream named '" + name + "'");
   // Without lip sync, audio goes in its own stream so the browser shows video as soon as it
   // can. webrtc.lip_sync is the default; ?lip_sync=on|off chooses per viewer.
   bool lip_sync = lip_sync_;
   if (auto asked = ctx.params.find("lip_sync"); asked != ctx.params.end()) {
     if (asked->second != "on" && asked->second != "off")
-      return http::error_response(http::Status::bad_request, "lip_sync is 'on' or 'off'");
+      return refused(http::Status::bad_request, "bad_request", "lip_sync is 'on' or 'off'");
     lip_sync = asked->second == "on";
   }
 
@@ -196,10 +211,7 @@ http::Response WebRtcService::whep(const http::Request& request, const http::Req
   send.stream_id = name;
   if (!lip_sync) send.audio_stream_id = name + "-audio";
   auto accepted = endpoint_->accept_offer(ctx.shard, request.body(), sdp::ServerRole::playback, send);
-  if (!accepted) {
-    spdlog::info("whep stream={} offer refused: {}", name, accepted.error().message);
-    return http::error_response(http::Status::bad_request, accepted.error().message);
-  }
+  if (!accepted) return refused(http::Status::bad_request, "offer", accepted.error().message);
   // The session takes its feeds (audio, and the video of the rendition it plays) from this
   // shard's directory, only from its shard's events; the directory lives as long as the
   // service (a session destroyed later leaves feeds it holds itself, not the directory).

@@ -35,6 +35,14 @@ class WebRtcService {
   uint16_t first_port() const { return ports_.empty() ? 0 : ports_.front()->port(); }
 
  private:
+  // A refused offer: logged with the client's address and counted by protocol and reason.
+  struct Refusal {
+    const char* protocol;  // "whip" or "whep"
+    http::Status status;
+    const char* label;     // the metric's reason label: a fixed word
+  };
+  http::Response refuse(const Refusal& refusal, const std::string& name, const http::RequestContext& ctx,
+                        const std::string& reason);
   // POST handlers: plain functions on the request's shard (nothing here waits).
   http::Response whip(const http::Request& request, const http::RequestContext& ctx);
   http::Response whep(const http::Request& request, const http::RequestContext& ctx);

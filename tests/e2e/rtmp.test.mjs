@@ -64,6 +64,11 @@ e2eTest('stream keys: a registered key publishes its stream, others are refused'
   assert.equal((await getMultivariant(vela, 'wrongkey')).res.status, 404);
   await assertRefused(h, vela, 'show', 'name-as-key');
   assert.equal((await getMultivariant(vela, 'show')).res.status, 404);
+  // Refusals are logged with the client's address (not the key) and counted by reason.
+  const refusals = vela.proc.lines.filter((line) => / rtmp session=\S+ from 127\.0\.0\.1:\d+ publish refused: unknown stream key/.test(line));
+  assert.equal(refusals.length, 2, vela.proc.tail());
+  const metrics = (await vela.request('/metrics')).text();
+  assert.match(metrics, /^vela_rtmp_refused_total\{reason="auth"\} 2$/m, metrics);
 
   await publish(h, vela.rtmpUrl('s3cret'), { size: '320x180', name: 'ffmpeg-key' });
   const { mv, url } = await waitForStream(vela, 'show');

@@ -159,6 +159,12 @@ e2eTest('WHIP with a key that is refused: 401 with WWW-Authenticate', async (t, 
   assert.equal(res.status, 401, res.text());
   assert.match(res.headers['www-authenticate'] ?? '', /^Bearer\b/);
   assert.equal(typeof JSON.parse(res.text()).error, 'string');
+  // Logged with the address and reason, never the key; counted by protocol and reason.
+  assert.ok(vela.proc.lines.some((line) => /whip stream=cam from 127\.0\.0\.1:\d+ refused: publish refused: unknown stream key/.test(line)), vela.proc.tail());
+  assert.ok(!vela.proc.lines.some((line) => line.includes('wrong') && !line.includes(' --- ')), 'the key is in the log');
+  const metrics = (await vela.request('/metrics')).text();
+  assert.match(metrics, /^vela_webrtc_refused_total\{protocol="whip",reason="auth"\} 1$/m, metrics);
+  assert.match(metrics, /^vela_http_responses_total\{class="4xx"\} [1-9]/m, metrics);
   await vela.stopCleanly();
 });
 

@@ -123,6 +123,11 @@ e2eTest('aiortc publishes over WHIP and Chromium plays it over WHEP', { timeout:
     const played = await watchOverWebRtc(await newPage('watch'), vela, name);
     t.diagnostic(`WHEP in Chromium: ${JSON.stringify(played)}`);
     assert.equal(`${played.width}x${played.height}`, '640x360', 'video size');
+    // The publisher and the viewer, both connected, in the sessions-by-state gauge.
+    const connected = (await vela.request('/metrics')).text().split('\n')
+      .filter((line) => /^vela_webrtc_sessions\{.*state="connected"\}/.test(line))
+      .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+    assert.equal(connected, 2, 'connected WebRTC sessions');
   });
   await assertHlsHasVideoAndAudio(vela, name);
   const { code, result, output } = await aiortcResult(publisher, 30000);
