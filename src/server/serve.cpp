@@ -25,6 +25,7 @@
 #include "server/webrtc_service.hpp"
 #include "transcode/audio_bridge.hpp"
 #include "transcode/bframe_free_video.hpp"
+#include "transcode/ffmpeg_log.hpp"
 #include "transcode/thumbnail_maker.hpp"
 #include "transcode/transcode_observer.hpp"
 
@@ -76,7 +77,8 @@ int serve(const Config& config) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("vela"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
   spdlog::set_level(spdlog::level::from_str(config.log_level));
-  transcode::keep_ffmpeg_logs_to_warnings();
+  // FFmpeg's messages through this logger, per stream and rate-limited, until serve() returns.
+  transcode::FfmpegLogRouting ffmpeg_logs;
 
   auto http_endpoint = runtime::parse_endpoint(config.http.listen);
   auto rtmp_endpoint = runtime::parse_endpoint(config.rtmp.listen);

@@ -70,6 +70,7 @@ void AudioBridgeJob::schedule_locked() {
 }
 
 void AudioBridgeJob::run() {
+  FfmpegLogScope scope(ffmpeg_log_);
   for (int i = 0; i < kFramesPerRun; ++i) {
     Queued queued;
     {

@@ -20,6 +20,7 @@
 #include "base/rate_limit.hpp"
 #include "runtime/worker_pool.hpp"
 #include "transcode/audio_bridge_transcoder.hpp"
+#include "transcode/ffmpeg_log.hpp"
 
 namespace vela::transcode {
 
@@ -61,6 +62,7 @@ class AudioBridgeJob : public std::enable_shared_from_this<AudioBridgeJob> {
   void process(const Queued& queued);
 
   std::string stream_;
+  FfmpegLogSource ffmpeg_log_{stream_};  // FFmpeg's messages while run() works, as this stream's
   size_t capacity_;
   runtime::WorkerPool& workers_;
   AudioBridgeMetrics& metrics_;

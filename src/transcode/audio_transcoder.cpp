@@ -146,7 +146,15 @@ struct AudioTranscoder::State {
   int64_t samples_out = 0;          // samples in the frames emitted
   bool flushed = false;
 
-  ~State() { av_channel_layout_uninit(&swr_layout); }
+  ~State() {
+    // An encoder closed with frames still queued complains (libopus: "1 frames left in the
+    // queue on closing"), as one never flushed does at every stream end: drain it quietly,
+    // its output has no one to go to.
+    if (encoder && !flushed && avcodec_send_frame(encoder.get(), nullptr) >= 0) {
+      while (avcodec_receive_packet(encoder.get(), out_packet.get()) >= 0) av_packet_unref(out_packet.get());
+    }
+    av_channel_layout_uninit(&swr_layout);
+  }
 
   base::Status resample(const AVFrame* in);
   base::Status setup_resampler(const AVFrame& in);

@@ -56,6 +56,7 @@ void BframeFreeJob::schedule_locked() {
 }
 
 void BframeFreeJob::run() {
+  FfmpegLogScope scope(ffmpeg_log_);
   for (int i = 0; i < kFramesPerRun; ++i) {
     std::optional<BframeFreeInput> input;
     {

@@ -18,6 +18,7 @@
 #include "runtime/worker_pool.hpp"
 #include "transcode/bframe_free_encoder.hpp"
 #include "transcode/gop_drop_queue.hpp"
+#include "transcode/ffmpeg_log.hpp"
 
 namespace vela::transcode {
 
@@ -50,6 +51,7 @@ class BframeFreeJob : public std::enable_shared_from_this<BframeFreeJob> {
   void process(const BframeFreeInput& input);
 
   std::string stream_;
+  FfmpegLogSource ffmpeg_log_{stream_};  // FFmpeg's messages while run() works, as this stream's
   runtime::WorkerPool& workers_;
   BframeFreeMetrics& metrics_;
   Deliver deliver_;

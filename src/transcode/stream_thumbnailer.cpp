@@ -26,6 +26,7 @@ StreamThumbnailer::StreamThumbnailer(std::shared_ptr<router::Stream> stream,
                                      ThumbnailStore& store, ThumbnailMetrics& metrics,
                                      ThumbnailOptions options, uint64_t session)
     : stream_(std::move(stream)),
+      ffmpeg_log_(std::make_shared<FfmpegLogSource>(stream_->name())),
       shards_(shards),
       workers_(workers),
       store_(store),
@@ -74,7 +75,8 @@ bool StreamThumbnailer::submit(const media::TrackInfo& track, const media::Frame
   std::weak_ptr<StreamThumbnailer> weak = weak_from_this();
   ThumbnailMetrics& metrics = metrics_;
   bool accepted =
-      workers_.submit([track, keyframe, max_width = options_.max_width, &home, &metrics, weak] {
+      workers_.submit([track, keyframe, max_width = options_.max_width, &home, &metrics, weak, log = ffmpeg_log_] {
+        FfmpegLogScope scope(*log);
         auto started = clock::steady_clock::now();
         base::Result<Thumbnail> result = make_thumbnail(track, *keyframe, max_width);
         auto spent =

@@ -14,6 +14,7 @@
 #include "router/stream.hpp"
 #include "runtime/worker_pool.hpp"
 #include "transcode/thumbnail_store.hpp"
+#include "transcode/ffmpeg_log.hpp"
 
 namespace vela::transcode {
 
@@ -53,6 +54,8 @@ class StreamThumbnailer : public std::enable_shared_from_this<StreamThumbnailer>
   void finish(base::Result<Thumbnail> result);
 
   std::shared_ptr<router::Stream> stream_;
+  // FFmpeg's messages while a thumbnail is made, as this stream's; shared with the job.
+  std::shared_ptr<FfmpegLogSource> ffmpeg_log_;
   runtime::ShardSet& shards_;
   runtime::WorkerPool& workers_;
   ThumbnailStore& store_;

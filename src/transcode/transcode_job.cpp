@@ -62,6 +62,7 @@ void TranscodeJob::schedule_locked() {
 }
 
 void TranscodeJob::run() {
+  FfmpegLogScope scope(ffmpeg_log_);
   for (int i = 0; i < kFramesPerRun; ++i) {
     std::optional<SourceFrame> source;
     {

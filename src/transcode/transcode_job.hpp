@@ -18,6 +18,7 @@
 #include "runtime/worker_pool.hpp"
 #include "transcode/gop_drop_queue.hpp"
 #include "transcode/transcode_pipeline.hpp"
+#include "transcode/ffmpeg_log.hpp"
 
 namespace vela::transcode {
 
@@ -48,6 +49,7 @@ class TranscodeJob : public std::enable_shared_from_this<TranscodeJob> {
   void process(const SourceFrame& source);
 
   std::string stream_;
+  FfmpegLogSource ffmpeg_log_{stream_};  // FFmpeg's messages while run() works, as this stream's
   runtime::WorkerPool& workers_;
   TranscodeMetrics& metrics_;
   std::shared_ptr<base::Gauge> lag_ms_;

@@ -10,6 +10,7 @@
 #include "base/time.hpp"
 #include "media/codec/aac.hpp"
 #include "transcode/ffmpeg_handles.hpp"
+#include "transcode/ffmpeg_log.hpp"
 
 namespace vela::transcode {
 namespace {
@@ -198,6 +199,18 @@ TEST(AudioTranscoder, AacAt44kStereoToOpus) {
 
   auto out = transcode_all(*transcoder, input.frames);
   expect_faithful(input, *transcoder, out, 960);
+}
+
+TEST(AudioTranscoder, AStreamThatEndsWithoutAFlushClosesItsEncoderQuietly) {
+  std::vector<std::string> messages;
+  FfmpegLogRouting routing(AV_LOG_WARNING, [&](const FfmpegLogLine& line) { messages.emplace_back(line.text); });
+  auto input = encode_sine("aac", media::Codec::aac, 48'000, 2, 0.5, 441'000);
+  {
+    auto transcoder = AudioTranscoder::open(input.track, {.target = media::Codec::opus});
+    ASSERT_TRUE(transcoder.ok()) << transcoder.error().message;
+    for (size_t i = 0; i + 1 < input.frames.size(); ++i) ASSERT_TRUE(transcoder->push(*input.frames[i]).ok());
+  }  // the stream ended: destroyed with samples still in the encoder
+  for (const auto& message : messages) EXPECT_EQ(message.find("left in the queue"), std::string::npos) << message;
 }
 
 TEST(AudioTranscoder, OpusMonoToAacAt44k) {
