@@ -11,7 +11,7 @@ import { capturePageLog, launchChromium } from './lib/browser.mjs';
 e2eTest('the web player plays the live stream at low latency', { timeout: 150000 }, async (t, h) => {
   const vela = await startVela(h);
   const name = 'playertest';
-  await publish(h, vela.rtmpUrl(name), { size: '640x360' });
+  const publisher = await publish(h, vela.rtmpUrl(name), { size: '640x360' });
   const { mv, url } = await waitForStream(vela, name);
   await waitForMedia(vela, pickVariant(mv, url, '640x360').url, (p) => completeSegments(p).length >= 1, { what: 'a complete segment' });
 
@@ -60,6 +60,44 @@ e2eTest('the web player plays the live stream at low latency', { timeout: 150000
     assert.equal(quality.state.choice, -1, 'automatic level selection by default');
     assert.deepEqual(pageErrors(), [], 'uncaught errors on the player page');
 
+    // The controls: visible on the picture, and they do what they say, by mouse and keyboard.
+    const videoBox = await page.locator('#video').boundingBox();
+    for (const id of ['play-pause', 'unmute', 'volume', 'fullscreen', 'pip', 'live-state']) {
+      const box = await page.locator(`#${id}`).boundingBox();
+      assert.ok(box && box.width > 0, `#${id} is shown`);
+      assert.ok(box.y >= videoBox.y && box.y + box.height <= videoBox.y + videoBox.height + 1, `#${id} is on the picture`);
+    }
+    const paused = () => page.evaluate(() => window.velaPlayer.video.paused);
+    await page.click('#play-pause');
+    assert.equal(await paused(), true, 'Pause pauses');
+    assert.equal(await page.textContent('#play-pause'), 'Play');
+    await page.keyboard.press('k');
+    await page.waitForFunction(() => !window.velaPlayer.video.paused, null, { timeout: 10000 });
+    await page.keyboard.press('m');
+    assert.equal(await page.evaluate(() => window.velaPlayer.video.muted), false, 'm unmutes');
+    assert.equal(await page.textContent('#unmute'), 'Mute');
+    await page.keyboard.press('ArrowDown');
+    const volume = await page.evaluate(() => window.velaPlayer.video.volume);
+    assert.ok(Math.abs(volume - 0.9) < 1e-6, `arrow down lowers the volume: ${volume}`);
+    await page.keyboard.press('f');
+    await page.waitForFunction(() => document.fullscreenElement?.id === 'player', null, { timeout: 10000 });
+    await page.keyboard.press('f');
+    await page.waitForFunction(() => !document.fullscreenElement, null, { timeout: 10000 });
+    await page.screenshot({ path: path.join(shots, 'watch-controls.png') });
+
+    // A phone-sized screen: the picture and its controls fit the width, nothing scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const phone = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      bar: document.querySelector('.control-bar').getBoundingClientRect().right,
+      fullscreen: document.querySelector('#fullscreen').getBoundingClientRect().right,
+    }));
+    assert.ok(phone.scrollWidth <= 390, `no sideways scrolling on a phone: ${JSON.stringify(phone)}`);
+    assert.ok(phone.fullscreen <= 390, `the last control is on screen: ${JSON.stringify(phone)}`);
+    await page.screenshot({ path: path.join(shots, 'watch-phone.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    assert.deepEqual(pageErrors(), [], 'uncaught errors while using the controls');
+
     // The home page lists the live stream.
     const home = await context.newPage();
     capturePageLog(home, pageLog);
@@ -74,6 +112,14 @@ e2eTest('the web player plays the live stream at low latency', { timeout: 150000
     );
     await home.screenshot({ path: path.join(shots, 'home.png') }).catch(() => {});
     assert.deepEqual(pageErrors(), [], 'uncaught errors on the pages');
+
+    // The publisher stops: the player says the stream ended and offers no stale levels.
+    await publisher.stop();
+    await page.waitForFunction(() => document.querySelector('#status').dataset.state === 'ended', null, { timeout: 30000, polling: 250 });
+    assert.match(await page.textContent('#status'), /This stream has ended/);
+    assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll('#quality option')].map((o) => o.textContent)), ['Auto'], 'no stale quality levels');
+    assert.equal(await page.isHidden('#live-state'), true, 'no LIVE badge once ended');
+    await page.screenshot({ path: path.join(shots, 'watch-ended.png') });
     await browser.close();
     await vela.stopCleanly();
   } catch (err) {

@@ -45,6 +45,7 @@ export class Player {
   private status: PlayerStatus | null = null;
   private retryTimer: number | undefined;
   private mediaRecoveryTried = false;
+  private played = false;  // this page has played the stream at least once
   // False until start() and after destroy(): the <video> may meanwhile play something else
   // (WebRTC), whose events are not this player's business.
   private active = false;
@@ -62,7 +63,10 @@ export class Player {
     video.playsInline = true;
     const on = (type: string, handler: () => void) =>
       video.addEventListener(type, () => this.active && handler());
-    on("playing", () => this.report("playing"));
+    on("playing", () => {
+      this.played = true;
+      this.report("playing");
+    });
     on("waiting", () => this.status === "playing" && this.report("buffering"));
     on("ended", () => this.retry("ended"));
     on("loadedmetadata", () => this.onNativeMetadata());
@@ -168,6 +172,9 @@ export class Player {
   private retry(status: PlayerStatus): void {
     if (this.retryTimer !== undefined || !this.active) return;
     this.stop();
+    // A stream that played and is gone (its ended playlists dropped, or the server
+    // restarted) has ended, as far as this viewer can tell; it did not become unknown.
+    if (status === "not-found" && (this.status === "ended" || this.played)) status = "ended";
     this.report(status);
     this.retryTimer = window.setTimeout(() => {
       this.retryTimer = undefined;

@@ -73,6 +73,13 @@ export class QualityMenu {
     this.render();
   }
 
+  /** No stream: no levels to offer (the viewer's choice is kept for when it comes back). */
+  clear(): void {
+    this.hls = null;
+    this.levels = [];
+    this.render();
+  }
+
   state(): QualityState {
     return { levels: this.levels, choice: this.choice, current: this.hls?.currentLevel ?? kAutoLevel };
   }

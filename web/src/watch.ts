@@ -5,6 +5,7 @@
 // soon as it is decoded instead of holding it back to match the audio's longer path. Without
 // the parameter the server's default (webrtc.lip_sync) applies, and the box shows it.
 import type Hls from "hls.js";
+import { PlayerControls } from "./controls";
 import { byId, statRow as addStatRow } from "./dom";
 import { Player, type PlayerStatus } from "./player";
 import { QualityMenu, type QualityState } from "./quality_menu";
@@ -39,7 +40,7 @@ const kStatusText: Record<PlayerStatus, string> = {
   connecting: "Connecting…",
   playing: "Live",
   buffering: "Buffering…",
-  ended: "Stream ended. Waiting for it to come back…",
+  ended: "This stream has ended. It plays again if it comes back.",
   "not-found": "Stream not found. Retrying…",
   error: "Playback failed. Retrying…",
   unsupported: "This browser cannot play HLS.",
@@ -56,7 +57,7 @@ function streamNameFromPath(path: string): string {
 const name = streamNameFromPath(location.pathname);
 const video = byId<HTMLVideoElement>("video");
 const status = byId<HTMLParagraphElement>("status");
-const unmute = byId<HTMLButtonElement>("unmute");
+const liveState = byId<HTMLSpanElement>("live-state");
 const quality = new QualityMenu(byId<HTMLSelectElement>("quality"));
 const qualityRow = byId<HTMLLabelElement>("quality-row");
 const fallbackNote = byId<HTMLParagraphElement>("fallback");
@@ -76,6 +77,9 @@ const player = new Player(
 function showStatus(state: PlayerStatus, text: string): void {
   status.textContent = text;
   status.dataset.state = state;
+  liveState.hidden = state !== "playing";
+  // Nothing plays: a quality menu of the stream that was is stale.
+  if (state === "ended" || state === "not-found") quality.clear();
 }
 
 let whep: WhepPlayer | null = null;
@@ -199,13 +203,7 @@ window.velaPlayer = {
   webrtc: () => whep?.stats() ?? null,
 };
 
-unmute.addEventListener("click", () => {
-  video.muted = !video.muted;
-  if (video.paused) video.play().catch(() => {});
-});
-video.addEventListener("volumechange", () => {
-  unmute.textContent = video.muted ? "Unmute" : "Mute";
-});
+new PlayerControls(video, byId<HTMLDivElement>("player"));
 
 // One <dt>/<dd> row per figure; the <dd>s are refreshed twice a second.
 const statsList = byId<HTMLDListElement>("stats");

@@ -9,12 +9,16 @@ const kSampleEveryMs = 500;
 /** Receiver-side measurements from getStats(), refreshed twice a second. */
 export interface WebRtcStats {
   /**
-   * Estimated seconds from the server sending a frame to it being shown: the jitter buffer's
-   * recent average delay plus half the round-trip time. It leaves out encoding and the
-   * server's own processing, so the glass-to-glass latency is somewhat higher.
+   * Estimated seconds from the server sending a frame to it being shown: the recent average
+   * time from a frame's first packet to its decoded picture (or the jitter buffer's delay, if
+   * longer), half the round-trip time, and one frame interval for display. It leaves out
+   * encoding and the server's own processing, so the glass-to-glass latency is somewhat higher.
    */
   latency: number | null;
   jitterBuffer: number | null;
+  /** Recent average seconds from a video frame's first packet to its decoding. */
+  processing: number | null;
+  framesPerSecond: number | null;
   roundTripTime: number | null;
   framesDecoded: number;
   videoPacketsReceived: number;
@@ -34,6 +38,8 @@ interface StatsEntry {
   bytesReceived?: number;
   jitterBufferDelay?: number;
   jitterBufferEmittedCount?: number;
+  totalProcessingDelay?: number;
+  framesPerSecond?: number;
   frameWidth?: number;
   frameHeight?: number;
   currentRoundTripTime?: number;
@@ -45,6 +51,8 @@ interface StatsEntry {
 const emptyStats = (): WebRtcStats => ({
   latency: null,
   jitterBuffer: null,
+  processing: null,
+  framesPerSecond: null,
   roundTripTime: null,
   framesDecoded: 0,
   videoPacketsReceived: 0,
@@ -60,7 +68,7 @@ export class WhepPlayer {
   private sampler: number | undefined;
   private latest: WebRtcStats = emptyStats();
   // Cumulative counters at the previous sample, for per-interval figures.
-  private previous = { at: 0, bytes: 0, jitterDelay: 0, jitterEmitted: 0 };
+  private previous = { at: 0, bytes: 0, jitterDelay: 0, jitterEmitted: 0, processingDelay: 0, framesDecoded: 0 };
   private lastProgressAt = 0;
   private playing = false;
 
@@ -137,6 +145,7 @@ export class WhepPlayer {
     let bytes = 0;
     let jitterDelay = 0;
     let jitterEmitted = 0;
+    let processingDelay = 0;
     for (const s of entries.values()) {
       if (s.type === "inbound-rtp") {
         bytes += s.bytesReceived ?? 0;
@@ -146,8 +155,10 @@ export class WhepPlayer {
         next.framesDecoded += s.framesDecoded ?? 0;
         next.width = s.frameWidth ?? next.width;
         next.height = s.frameHeight ?? next.height;
+        next.framesPerSecond = s.framesPerSecond ?? next.framesPerSecond;
         jitterDelay += s.jitterBufferDelay ?? 0;
         jitterEmitted += s.jitterBufferEmittedCount ?? 0;
+        processingDelay += s.totalProcessingDelay ?? 0;
       } else if (s.type === "transport" && s.selectedCandidatePairId) {
         next.roundTripTime = entries.get(s.selectedCandidatePairId)?.currentRoundTripTime ?? null;
       }
@@ -159,9 +170,19 @@ export class WhepPlayer {
       const emitted = jitterEmitted - prev.jitterEmitted;
       // The average over the last interval follows changes; the cumulative one would lag.
       next.jitterBuffer = emitted > 0 ? (jitterDelay - prev.jitterDelay) / emitted : this.latest.jitterBuffer;
+      // From a frame's first packet to its decoded picture (jitter buffer, assembly, decode):
+      // with lip sync off the jitter buffer alone is a millisecond or so, which is not what
+      // a viewer waits.
+      const decoded = next.framesDecoded - prev.framesDecoded;
+      next.processing = decoded > 0 ? (processingDelay - prev.processingDelay) / decoded : this.latest.processing;
     }
-    this.previous = { at: now, bytes, jitterDelay, jitterEmitted };
-    if (next.jitterBuffer !== null) next.latency = next.jitterBuffer + (next.roundTripTime ?? 0) / 2;
+    this.previous = { at: now, bytes, jitterDelay, jitterEmitted, processingDelay, framesDecoded: next.framesDecoded };
+    const held = Math.max(next.jitterBuffer ?? 0, next.processing ?? 0);
+    if (next.jitterBuffer !== null || next.processing !== null) {
+      // Plus half the round trip (the network), plus one frame interval for display.
+      const frameInterval = next.framesPerSecond ? 1 / next.framesPerSecond : 0;
+      next.latency = held + (next.roundTripTime ?? 0) / 2 + frameInterval;
+    }
 
     if (next.framesDecoded > this.latest.framesDecoded) this.lastProgressAt = now;
     this.latest = next;
