@@ -52,7 +52,9 @@ e2eTest('transcode: ladder API, per-stream ladders from the next publish, passth
     ['{', 'expected a JSON object'],
     [{ rungs: [{ name: 'UPPER', height: 240, video_kbps: 300 }] }, '[a-z0-9_-]'],
     [{ rungs: [{ name: 'a', height: 240, video_kbps: 300 }, { name: 'a', height: 160, video_kbps: 200 }] }, 'used twice'],
-    [{ passthrough: false, rungs: [] }, 'no passthrough and no rungs'],
+    [{ passthrough: false, rungs: [] }, 'at least one rung'],
+    [{ rungs: [{ name: 'odd', height: 241, video_kbps: 300 }] }, 'height must be even'],
+    [{ rungs: [{ name: 'a', height: 240, video_kbps: 300, speed: 2 }] }, "unknown rung field 'speed'"],
   ]) {
     const { status, json } = await putJson(vela, ladderPath('cam'), body);
     assert.equal(status, 400, JSON.stringify(body));
