@@ -4,32 +4,49 @@
 
 namespace vela::http {
 
-std::optional<std::vector<std::string_view>> match_segments(std::string_view pattern, std::string_view path) {
-  std::vector<std::string_view> holes;
+namespace {
+
+// Walks `pattern` and `path` segment by segment, calling on_hole(segment) for each "{}";
+// true when they match (each "{}" one non-empty segment, the other segments equal, at least
+// one "{}"). Allocates nothing: routes are matched on every request.
+template <class OnHole>
+bool walk_pattern(std::string_view pattern, std::string_view path, OnHole on_hole) {
+  bool has_hole = false;
   for (;;) {
     size_t pattern_end = pattern.find('/');
     size_t path_end = path.find('/');
     std::string_view want = pattern.substr(0, pattern_end);
     std::string_view got = path.substr(0, path_end);
     if (want == "{}") {
-      if (got.empty()) return std::nullopt;
-      holes.push_back(got);
+      if (got.empty()) return false;
+      has_hole = true;
+      on_hole(got);
     } else if (want != got) {
-      return std::nullopt;
+      return false;
     }
     if (pattern_end == std::string_view::npos || path_end == std::string_view::npos) {
-      if (pattern_end != path_end || holes.empty()) return std::nullopt;
-      return holes;
+      return pattern_end == path_end && has_hole;
     }
     pattern.remove_prefix(pattern_end + 1);
     path.remove_prefix(path_end + 1);
   }
 }
 
+}  // namespace
+
+std::optional<std::vector<std::string_view>> match_segments(std::string_view pattern, std::string_view path) {
+  std::vector<std::string_view> holes;
+  if (!walk_pattern(pattern, path, [&](std::string_view hole) { holes.push_back(hole); })) return std::nullopt;
+  return holes;
+}
+
 std::optional<std::string_view> match_pattern(std::string_view pattern, std::string_view path) {
-  auto holes = match_segments(pattern, path);
-  if (!holes) return std::nullopt;
-  return holes->front();
+  std::optional<std::string_view> first;
+  auto keep_first = [&](std::string_view hole) {
+    if (!first) first = hole;
+  };
+  if (!walk_pattern(pattern, path, keep_first)) return std::nullopt;
+  return first;
 }
 
 void Router::add(beast_http::verb method, std::string path, Handler handler) {
@@ -47,42 +64,41 @@ void Router::add_prefix(beast_http::verb method, std::string prefix, Handler han
 bool Router::Route::matches(std::string_view request_path) const {
   switch (kind) {
     case Kind::exact: return request_path == path;
-    case Kind::pattern: return match_pattern(path, request_path).has_value();
+    case Kind::pattern: return walk_pattern(path, request_path, [](std::string_view) {});
     case Kind::prefix: return request_path.starts_with(path);
   }
   return false;
 }
 
-std::vector<const Router::Route*> Router::resource_routes(std::string_view path) const {
+const Router::Route* Router::resource_of(std::string_view path) const {
   // The most specific route path that matches: exact beats pattern beats prefix, and a
-  // longer prefix a shorter one. Its routes (one per method) are the resource.
+  // longer prefix a shorter one. Routes with that kind and path (one per method) are the
+  // request's resource.
   const Route* best = nullptr;
   for (const auto& r : routes_) {
     if (!r.matches(path)) continue;
     if (!best || r.kind > best->kind || (r.kind == best->kind && r.path.size() > best->path.size())) best = &r;
   }
-  std::vector<const Route*> out;
-  if (!best) return out;
-  for (const auto& r : routes_) {
-    if (r.kind == best->kind && r.path == best->path) out.push_back(&r);
-  }
-  return out;
+  return best;
 }
 
 const Handler* Router::find(beast_http::verb method, std::string_view path, bool& path_known) const {
-  auto routes = resource_routes(path);
-  path_known = !routes.empty();
-  for (const Route* r : routes) {
-    if (r->method == method) return &r->handler;
+  const Route* resource = resource_of(path);
+  path_known = resource != nullptr;
+  if (!resource) return nullptr;
+  for (const auto& r : routes_) {
+    if (r.method == method && r.kind == resource->kind && r.path == resource->path) return &r.handler;
   }
   return nullptr;
 }
 
 std::string Router::allowed_methods(std::string_view path) const {
   std::set<beast_http::verb> methods;
-  for (const Route* r : resource_routes(path)) {
-    methods.insert(r->method);
-    if (r->method == beast_http::verb::get) methods.insert(beast_http::verb::head);
+  const Route* resource = resource_of(path);
+  for (const auto& r : routes_) {
+    if (!resource || r.kind != resource->kind || r.path != resource->path) continue;
+    methods.insert(r.method);
+    if (r.method == beast_http::verb::get) methods.insert(beast_http::verb::head);
   }
   std::string out;
   for (auto method : methods) {

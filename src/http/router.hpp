@@ -47,7 +47,7 @@ class Router {
 
     bool matches(std::string_view request_path) const;
   };
-  std::vector<const Route*> resource_routes(std::string_view path) const;
+  const Route* resource_of(std::string_view path) const;  // nullptr: no route matches
 
   std::vector<Route> routes_;
 };

@@ -110,11 +110,7 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
     connections_.fetch_sub(1);
     open_gauge_.add(-1);
   });
-  boost::system::error_code peer_error;
-  auto peer = stream.socket().remote_endpoint(peer_error);
-  std::string remote = peer_error ? std::string("-")
-                       : peer.address().is_v6() ? "[" + peer.address().to_string() + "]:" + std::to_string(peer.port())
-                                                : peer.address().to_string() + ":" + std::to_string(peer.port());
+  const std::string remote = runtime::peer_address(stream.socket());
   beast::flat_buffer buffer;
   while (!stopping_) {
     beast_http::request_parser<beast_http::string_body> parser;
@@ -125,7 +121,7 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
     auto [read_error, read_bytes] = co_await beast_http::async_read_header(stream, buffer, parser, kUse);
     registered->reading = false;
     if (!read_error && !parser.is_done()) {
-      // The header is in and a body follows: a client that waits for leave to send it
+      // The header is in and a body follows: a client that waits to be told to send it
       // (Expect: 100-continue, RFC 9110 10.1.1) gets it now.
       if (beast::iequals(parser.get()[beast_http::field::expect], "100-continue")) {
         beast_http::response<beast_http::empty_body> go_on{Status::continue_, 11};

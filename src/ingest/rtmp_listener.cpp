@@ -49,10 +49,8 @@ asio::awaitable<void> RtmpListener::accept_loop() {
     }
     if (sockets_.size() >= options_.max_connections) {
       refused_.add();
-      boost::system::error_code ignored;
-      auto peer = socket.remote_endpoint(ignored);
-      spdlog::warn("rtmp connection from {}:{} refused: connection limit ({}) reached", peer.address().to_string(),
-                   peer.port(), options_.max_connections);
+      spdlog::warn("rtmp connection from {} refused: connection limit ({}) reached", runtime::peer_address(socket),
+                   options_.max_connections);
       socket.close();
       continue;
     }

@@ -9,6 +9,7 @@
 
 #include "base/time.hpp"
 #include "ingest/publication.hpp"
+#include "runtime/listener.hpp"
 
 namespace vela::ingest {
 
@@ -47,11 +48,7 @@ RtmpSession::~RtmpSession() { end_publish(); }
 
 asio::awaitable<void> RtmpSession::run(tcp::socket& socket) {
   std::vector<uint8_t> buffer(64 * 1024);
-  boost::system::error_code peer_error;
-  if (auto peer = socket.remote_endpoint(peer_error); !peer_error) {
-    remote_ = peer.address().is_v6() ? fmt::format("[{}]:{}", peer.address().to_string(), peer.port())
-                                     : fmt::format("{}:{}", peer.address().to_string(), peer.port());
-  }
+  remote_ = runtime::peer_address(socket);
   std::string reason = "peer closed the connection";
   const char* kind = "closed";  // bounded label for the metric; `reason` has the detail
   asio::steady_timer idle(socket.get_executor());

@@ -9,6 +9,15 @@ namespace vela::runtime {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
+std::string peer_address(const tcp::socket& socket) {
+  boost::system::error_code error;
+  auto peer = socket.remote_endpoint(error);
+  if (error) return "-";
+  std::string address = peer.address().to_string();
+  std::string port = std::to_string(peer.port());
+  return peer.address().is_v6() ? "[" + address + "]:" + port : address + ":" + port;
+}
+
 base::Result<tcp::endpoint> parse_endpoint(std::string_view text) {
   auto colon = text.rfind(':');
   if (colon == std::string_view::npos) return base::make_error("missing ':port' in '" + std::string(text) + "'");

@@ -9,6 +9,10 @@
 
 namespace vela::runtime {
 
+// A TCP connection's remote address as logs and the API show it: "ip:port", "[v6]:port",
+// or "-" when the socket no longer knows (the peer already reset it).
+std::string peer_address(const boost::asio::ip::tcp::socket& socket);
+
 // Parses "host:port", "[v6]:port" or ":port" (all interfaces).
 base::Result<boost::asio::ip::tcp::endpoint> parse_endpoint(std::string_view text);
 

@@ -15,8 +15,8 @@ constexpr int64_t kLimitIntervalUs = 10'000'000;  // per stream: at most kLimitB
 constexpr uint32_t kLimitBurst = 10;
 
 // The state FFmpeg's callback needs. FFmpeg's log callback is process-wide and takes no user
-// pointer, so these are too: the routing installed (with its sink and the limit of messages
-// from outside any scope), and the stream the calling thread works for.
+// pointer, so these are too: the routing installed (its sink and level), the limit of
+// messages from outside any scope, and the stream the calling thread works for.
 struct Routing {
   std::mutex mutex;
   FfmpegLogRouting::Sink sink;  // empty: not installed
@@ -42,6 +42,8 @@ void write_to_logger(const FfmpegLogLine& line) {
 }
 
 void on_ffmpeg_log(void* object, int level, const char* format, va_list args) {
+  // FFmpeg calls back for every message, debug ones included: drop those without locking.
+  if (level > av_log_get_level()) return;
   FfmpegLogRouting::Sink sink;
   {
     std::lock_guard lock(routing().mutex);
