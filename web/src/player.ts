@@ -42,6 +42,7 @@ export class Player {
   private generation = 0;
   private hlsInstance: Hls | null = null;
   private stopEdgeKeeper: (() => void) | null = null;
+  private stopEndWatch: (() => void) | null = null;
   private status: PlayerStatus | null = null;
   private retryTimer: number | undefined;
   private mediaRecoveryTried = false;
@@ -117,7 +118,9 @@ export class Player {
     // A playlist that is already complete (EXT-X-ENDLIST) before playback began belongs to a
     // stream that ended: wait for it to go live again instead of replaying its last seconds.
     hls.on(Events.LEVEL_LOADED, (_event, data) => {
-      if (!data.details.live && !this.hasPlayed()) this.retry("ended");
+      if (data.details.live) return;
+      if (!this.hasPlayed()) this.retry("ended");
+      else this.stopEndWatch ??= watchForFinalStall(this.video, () => this.retry("ended"));
     });
     hls.on(Events.ERROR, (_event, data) => this.onHlsError(data, hlsModule));
     this.onHls(hls, hlsModule);
@@ -185,6 +188,8 @@ export class Player {
   private stop(): void {
     this.stopEdgeKeeper?.();
     this.stopEdgeKeeper = null;
+    this.stopEndWatch?.();
+    this.stopEndWatch = null;
     this.hlsInstance?.destroy();
     this.hlsInstance = null;
     if (this.video.hasAttribute("src")) {
@@ -198,4 +203,25 @@ export class Player {
     this.status = status;
     this.onStatus(status);
   }
+}
+
+const kFinalStallMs = 2000;
+
+// After the playlist completed (EXT-X-ENDLIST), the stream has ended once the playhead stops
+// short of more media. The media element's own "ended" event needs MediaSource.endOfStream(),
+// which hls.js does not always reach when a low-latency stream stops mid-segment; without this
+// the viewer would sit on a spinner instead of being told the stream ended.
+function watchForFinalStall(video: HTMLVideoElement, onEnded: () => void): () => void {
+  let lastTime = video.currentTime;
+  let stalledSince = performance.now();
+  const timer = window.setInterval(() => {
+    const now = performance.now();
+    if (video.paused || video.currentTime !== lastTime) {
+      lastTime = video.currentTime;
+      stalledSince = now;
+    } else if (now - stalledSince >= kFinalStallMs) {
+      onEnded();
+    }
+  }, 500);
+  return () => window.clearInterval(timer);
 }
