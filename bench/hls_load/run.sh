@@ -24,7 +24,7 @@
 # Usage: bench/hls_load/run.sh
 # Environment overrides (defaults):
 #   COUNTS="0 1 100 500"  DURATION=60  WARMUP=8  CAL_DURATION=20  SHARDS=1  PIN=1  THREADS=1
-#   VELA=build/dev/vela (built with `cmake --build build/dev --target vela -j2` if missing)
+#   VELA=build/release/vela (built with `cmake --preset release && cmake --build --preset release --target vela` if missing)
 #   HTTP_PORT=28080  RTMP_PORT=21935  OUT_DIR=/tmp/vela-hls-load.XXXX  KEEP_DATA=0
 #   TRACE=1: also write a CSV line per received part (OUT_DIR/trace-N.csv; costs CPU)
 #   BENCH_NICE=-10: run vela, ffmpeg and the generator at this nice level (root only), so
@@ -42,7 +42,7 @@ WARMUP="${WARMUP:-8}"
 SHARDS="${SHARDS:-1}"
 PIN="${PIN:-1}"
 THREADS="${THREADS:-1}"
-VELA="${VELA:-$ROOT/build/dev/vela}"
+VELA="${VELA:-$ROOT/build/release/vela}"
 HTTP_PORT="${HTTP_PORT:-28080}"
 RTMP_PORT="${RTMP_PORT:-21935}"
 OUT_DIR="${OUT_DIR:-$(mktemp -d /tmp/vela-hls-load.XXXXXX)}"
@@ -61,7 +61,7 @@ command -v curl >/dev/null || die "curl is needed"
 command -v python3 >/dev/null || die "python3 is needed (table formatting)"
 if [[ ! -x $VELA ]]; then
   log "building vela"
-  cmake --build "$ROOT/build/dev" --target vela -j2
+  (cd "$ROOT" && cmake --preset release >/dev/null && cmake --build --preset release --target vela)
 fi
 mkdir -p "$OUT_DIR"
 

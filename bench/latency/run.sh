@@ -27,7 +27,7 @@
 #   LOSS_PCT=2  NGINX_FRAGMENT_MS=1000  NGINX_SMALL_FRAGMENT_MS=333  NGINX_PLAYLIST_S=4
 #   TTFF_RELOADS=5  WHIP_MAX_BITRATE=2500000
 #   VELA_SET="hls.part_target_s=0.2"  extra `vela serve --set` overrides (space-separated)
-#   VELA_BIN=build/dev/vela  OUT_DIR=bench/latency/results/<utc time>  KEEP_TMP=0
+#   VELA_BIN=build/release/vela  OUT_DIR=bench/latency/results/<utc time>  KEEP_TMP=0
 #   BENCH_NICE=-10  run server, sender and browser at this nice level (root only), so that
 #                   unrelated load on a shared machine disturbs the measurement less
 # Loopback only. Every process it starts is stopped by PID on exit.
@@ -47,7 +47,7 @@ NGINX_PLAYLIST_S="${NGINX_PLAYLIST_S:-4}"
 LOSS_PCT="${LOSS_PCT:-2}"
 TTFF_RELOADS="${TTFF_RELOADS:-5}"
 WHIP_MAX_BITRATE="${WHIP_MAX_BITRATE:-2500000}"
-VELA_BIN="${VELA_BIN:-$ROOT/build/dev/vela}"
+VELA_BIN="${VELA_BIN:-$ROOT/build/release/vela}"
 OUT_DIR="${OUT_DIR:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 KEEP_TMP="${KEEP_TMP:-0}"
 BENCH_NICE="${BENCH_NICE:-}"
@@ -81,7 +81,7 @@ if [[ ! -d $HERE/node_modules/playwright-core || ! -d $HERE/node_modules/hls.js 
   log "npm ci in bench/latency"
   (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error)
 fi
-[[ -x $VELA_BIN ]] || die "no vela binary at $VELA_BIN (build it: cmake --build build/dev --target vela)"
+[[ -x $VELA_BIN ]] || die "no vela binary at $VELA_BIN (build it: make build)"
 
 # --- processes ------------------------------------------------------------------------------
 TMP="$(mktemp -d /tmp/vela-g2g.XXXXXX)"
