@@ -10,13 +10,17 @@ namespace dtls = protocol::dtls;
 
 namespace {
 constexpr int64_t kDtlsHandshakeTimeoutUs = 10'000'000;
+// From the offer to keyed media, whatever the stage: ICE may pass while DTLS never starts (the
+// peer keeps sending checks but no ClientHello), and the session must not hold its stream name.
+constexpr int64_t kSetupTimeoutUs = 20'000'000;
 }  // namespace
 
 PeerConnection::PeerConnection(PeerConnectionParams params, DatagramSender& sender, int64_t now_us)
     : params_(std::move(params)),
       sender_(sender),
       ice_(params_.local_ice, params_.remote_ice, now_us / 1000, params_.ice),
-      dtls_(params_.certificate, params_.dtls_role, params_.remote_fingerprint) {}
+      dtls_(params_.certificate, params_.dtls_role, params_.remote_fingerprint),
+      created_us_(now_us) {}
 
 bool PeerConnection::on_stun(std::span<const uint8_t> message, const RtcPath& from, int64_t now_us) {
   if (closed_) return false;
@@ -83,6 +87,10 @@ void PeerConnection::on_tick(int64_t now_us) {
   if (closed_) return;
   if (ice_.expired(now_us / 1000)) {
     close(ice_.connected() ? "ICE consent expired (no checks for 30 s)" : "ICE did not connect in time");
+    return;
+  }
+  if (!srtp_ && now_us - created_us_ > kSetupTimeoutUs) {
+    close("not connected within 20 s of the offer (ICE passed, DTLS did not finish)");
     return;
   }
   if (dtls_started_ && !dtls_.connected()) {

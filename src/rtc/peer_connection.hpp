@@ -91,6 +91,7 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   std::optional<RtcPath> selected_;
   int64_t dtls_timer_deadline_us_ = -1;
   int64_t dtls_started_us_ = 0;
+  int64_t created_us_;
   std::string resource_;
   bool dtls_started_ = false;
   bool closed_ = false;

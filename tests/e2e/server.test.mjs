@@ -1,8 +1,9 @@
 // The server as a process and an HTTP service: health, metrics, API, 404s, CORS, signals,
 // and configuration errors.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import net from 'node:net';
-import { e2eTest, sleep } from './lib/harness.mjs';
+import { e2eTest, sleep, waitFor } from './lib/harness.mjs';
 import { getMultivariant, getMedia, pickVariant, waitForMedia, waitForStream } from './lib/hls.mjs';
 import { freeTcpPorts, httpRequest, publish, serveArgs, startVela, velaBin } from './lib/vela.mjs';
 
@@ -150,6 +151,21 @@ e2eTest('one API shape: JSON errors, Allow on 405, per-path CORS methods, Host a
       assert.match(isJsonError(res, `${method} ${path}`), /no such WebRTC session/);
     }
   }
+
+  // A WHIP offer whose client never connects holds its name only until ICE gives up (10 s):
+  // then the name is free for the publisher's retry.
+  const whipOffer = fs.readFileSync(new URL('../fuzz/corpus/sdp/chromium_whip', import.meta.url), 'utf8');
+  const offerWhip = () => vela.request('/whip/pending', { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: whipOffer });
+  const answered = await offerWhip();
+  assert.equal(answered.status, 201, answered.text());
+  const held = await offerWhip();
+  assert.equal(held.status, 409, `the name is held while the first offer may still connect: ${held.text()}`);
+  await vela.proc.waitForLine(/ICE did not connect in time/, 20000);
+  const retried = await waitFor(async () => {
+    const res = await offerWhip();
+    return res.status === 201 && res;
+  }, { timeoutMs: 10000, intervalMs: 500, what: 'the name to be free again' });
+  assert.ok(retried.headers.location.startsWith('/whip/pending/'), retried.headers.location);
   await vela.stopCleanly();
 });
 

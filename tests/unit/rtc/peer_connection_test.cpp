@@ -172,6 +172,27 @@ TEST_F(PeerConnectionTest, ConsentExpiryClosesAndTellsTheObserverOnce) {
   EXPECT_FALSE(connection->send_rtp(outgoing));
 }
 
+TEST_F(PeerConnectionTest, ChecksWithoutDtlsDoNotKeepASessionOpen) {
+  // The peer passes ICE and keeps its consent fresh, but never sends a DTLS ClientHello.
+  for (int64_t now_us = 1'000'000; now_us <= 25'000'000; now_us += 1'000'000) {
+    connection->on_stun(binding_request("srvU:brwU", "server-password-0123456", true), kBrowserPath, now_us);
+    connection->on_tick(now_us);
+    if (connection->closed()) break;
+    EXPECT_LE(now_us, 20'000'000) << "still open";
+  }
+  EXPECT_TRUE(connection->closed());
+  EXPECT_NE(observer->closed.find("not connected within 20 s"), std::string::npos) << observer->closed;
+}
+
+TEST_F(PeerConnectionTest, AConnectedSessionOutlivesTheSetupTimeout) {
+  ASSERT_TRUE(connect());
+  for (int64_t now_us = 3'000'000; now_us <= 40'000'000; now_us += 1'000'000) {
+    connection->on_stun(binding_request("srvU:brwU", "server-password-0123456", true), kBrowserPath, now_us);
+    connection->on_tick(now_us);
+  }
+  EXPECT_FALSE(connection->closed()) << observer->closed;
+}
+
 TEST_F(PeerConnectionTest, CloseSendsCloseNotifyToThePeer) {
   ASSERT_TRUE(connect());
   connection->close("client sent DELETE");
