@@ -11,6 +11,7 @@
 
 #include "base/buffer.hpp"
 #include "ingest/srt_admission.hpp"
+#include "ingest/srt_handshake_rejection.hpp"
 
 namespace vela::ingest {
 
@@ -41,11 +42,9 @@ std::string last_error() {
   return srt_getlasterror_str();
 }
 
-// libsrt's own log lines (e.g. each refused handshake, at error level) go to debug: the
-// listener logs every refusal and closure itself, once, with the stream and the reason.
-void forward_libsrt_log(void*, int, const char*, int, const char* area, const char* message) {
-  spdlog::debug("libsrt {}: {}", area ? area : "", message ? message : "");
-}
+// Admitted callers whose handshake is still in libsrt's hands; a caller that vanishes
+// mid-handshake leaves its entry until this many newer ones push it out.
+constexpr size_t kMaxAdmittedCallers = 1024;
 
 template <class T>
 bool set_flag(SRTSOCKET socket, SRT_SOCKOPT option, const T& value) {
@@ -86,7 +85,7 @@ base::Status SrtListener::start() {
   if (base::Status free = ensure_udp_port_free(options_.endpoint); !free) return free;
   if (srt_startup() < 0) return base::make_error("libsrt start-up failed: " + last_error());
   started_ = true;
-  srt_setloghandler(nullptr, &forward_libsrt_log);
+  srt_setloghandler(this, &SrtListener::on_libsrt_log);
   srt_setlogflags(SRT_LOGF_DISABLE_TIME | SRT_LOGF_DISABLE_THREADNAME | SRT_LOGF_DISABLE_SEVERITY |
                   SRT_LOGF_DISABLE_EOL);
 
@@ -173,7 +172,39 @@ int SrtListener::screen(SRTSOCKET socket, const sockaddr* peer, const char* stre
       return refuse(SRT_REJX_ISE, "cannot set the passphrase: " + last_error(), "internal");
     }
   }
+  std::lock_guard lock(admitted_mutex_);
+  if (admitted_.size() >= kMaxAdmittedCallers) admitted_.erase(admitted_.begin());
+  admitted_[socket] = {describe(peer), admission.stream_name};
   return 0;
+}
+
+// libsrt's own log lines (e.g. each refused handshake, at error level) go to debug: the
+// listener logs every refusal and closure itself, once, with the stream and the reason.
+void SrtListener::on_libsrt_log(void* self, int, const char*, int, const char* area,
+                                const char* message) {
+  spdlog::debug("libsrt {}: {}", area ? area : "", message ? message : "");
+  if (self && message) static_cast<SrtListener*>(self)->note_handshake_rejection(message);
+}
+
+void SrtListener::note_handshake_rejection(std::string_view message) {
+  auto rejection = parse_libsrt_rejection(message);
+  if (!rejection) return;
+  AdmittedCaller caller;
+  {
+    std::lock_guard lock(admitted_mutex_);
+    auto found = admitted_.find(rejection->socket);
+    // Not one the listen callback admitted: a refusal of ours, already logged and counted.
+    if (found == admitted_.end()) return;
+    caller = std::move(found->second);
+    admitted_.erase(found);
+  }
+  SrtRejectionDescription description = describe_libsrt_rejection(rejection->reason);
+  spdlog::warn("srt caller {} stream={} refused: {} ({})", caller.who, caller.stream,
+               description.text, rejection->reason);
+  context_.metrics
+      .counter("vela_srt_refused_total", "SRT callers refused, by reason",
+               "reason=\"" + std::string(description.metric_reason) + "\"")
+      .add();
 }
 
 const std::string& SrtListener::passphrase_for(const SrtAdmission& admission) const {
@@ -225,6 +256,10 @@ void SrtListener::accept_ready() {
     if (srt_getlasterror(nullptr) != SRT_EASYNCRCV)
       spdlog::warn("srt accept failed: {}", last_error());
     return;
+  }
+  {
+    std::lock_guard lock(admitted_mutex_);
+    admitted_.erase(socket);
   }
   std::array<char, 513> id_text{};
   int id_size = static_cast<int>(id_text.size());

@@ -24,6 +24,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -101,6 +102,11 @@ class SrtListener {
   static int on_listen(void* self, SRTSOCKET socket, int hs_version, const sockaddr* peer,
                        const char* stream_id);
   int screen(SRTSOCKET socket, const sockaddr* peer, const char* stream_id);
+  // libsrt's log handler (any libsrt thread): forwards to debug, and turns the rejection of
+  // an admitted caller (the passphrase is checked after the listen callback) into a refusal.
+  static void on_libsrt_log(void* self, int level, const char* file, int line, const char* area,
+                            const char* message);
+  void note_handshake_rejection(std::string_view message);
   // The stream's own passphrase when it has one (publishers), else the listener's.
   const std::string& passphrase_for(const SrtAdmission& admission) const;
 
@@ -127,6 +133,15 @@ class SrtListener {
   std::thread thread_;
   uint64_t next_session_ = 1;
   std::unordered_map<SRTSOCKET, Connection> connections_;  // I/O thread only
+
+  // Callers the listen callback admitted and srt_accept has not returned yet, by the id
+  // libsrt gave their socket: whom to name if libsrt rejects the handshake afterwards.
+  struct AdmittedCaller {
+    std::string who;
+    std::string stream;  // the name, never the stream id (in keys mode it carries the key)
+  };
+  std::mutex admitted_mutex_;
+  std::map<SRTSOCKET, AdmittedCaller> admitted_;  // guarded by admitted_mutex_, bounded
 
   std::mutex close_mutex_;
   std::vector<std::pair<SRTSOCKET, std::string>> close_requests_;  // guarded by close_mutex_

@@ -162,6 +162,14 @@ e2eTest('SRT with srt.passphrase: the right passphrase publishes, a wrong or mis
     const mv = await getMultivariant(vela, 'locked');
     assert.equal(mv.res.status, 404, `${label}: no stream appears`);
   }
+  // libsrt checks the passphrase inside its handshake; Vela still logs each refusal with the
+  // caller's address and counts it.
+  await vela.proc.waitForLine(/srt caller 127\.0\.0\.1:\d+ stream=locked refused: wrong passphrase/, 10000);
+  await vela.proc.waitForLine(/srt caller 127\.0\.0\.1:\d+ stream=locked refused: no passphrase/, 10000);
+  const metrics = (await vela.request('/metrics')).text();
+  // Three: the server-wide passphrase on vip, a wrong one and none on locked.
+  assert.match(metrics, /^vela_srt_refused_total\{reason="passphrase"\} 3$/m, metrics);
+  assert.ok(!vela.proc.lines.some((line) => line.includes('not-the-passphrase') && !line.includes(' --- ')), 'a passphrase in the log');
 
   const pub = await publishSrt(h, srtUrl(vela, 'publish:live/locked', { passphrase }));
   await checkPlayable(t, h, vela, 'locked', { bframes: false });
