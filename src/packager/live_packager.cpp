@@ -29,6 +29,7 @@ LivePackager::LivePackager(std::shared_ptr<router::Stream> stream, runtime::Shar
       [this](const std::string& rendition, const HlsEvent& event) {
         broadcast(rendition, event);
       }));
+  if (options_.sink_factory) sink_ = options_.sink_factory(*stream_);
 }
 
 void LivePackager::start() {
@@ -50,6 +51,7 @@ void LivePackager::stop() {
   stopped_ = true;
   stream_->unsubscribe(stream_->home_shard(), subscription_);
   for (auto& rendition : renditions_) rendition->end();
+  if (sink_) sink_->on_stopped();
 }
 
 void LivePackager::drain() {
@@ -176,6 +178,7 @@ void LivePackager::broadcast(const std::string& rendition, const HlsEvent& event
       });
     }
   }
+  if (sink_) sink_->on_event(rendition, event);
 }
 
 }  // namespace vela::packager

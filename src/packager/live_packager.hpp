@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "packager/hls_shard_directory.hpp"
+#include "packager/packaged_media_sink.hpp"
 #include "packager/rendition_packager.hpp"
 #include "packager/segment_plan.hpp"
 #include "router/stream.hpp"
@@ -34,6 +35,8 @@ struct LivePackagerOptions {
   // A source whose audio is not AAC: how long (media time) to wait for a derived AAC track
   // before packaging without audio. 0: do not wait.
   double bridged_audio_wait_s = 1.0;
+  // Makes the session's sink for every event (the recorder); none when empty.
+  PackagedMediaSinkFactory sink_factory;
 };
 
 class LivePackager : public std::enable_shared_from_this<LivePackager> {
@@ -80,6 +83,7 @@ class LivePackager : public std::enable_shared_from_this<LivePackager> {
   bool stopped_ = false;
   bool holding_ = true;  // until the first frame with tracks says whether to wait
   std::vector<media::FramePtr> held_;
+  std::unique_ptr<PackagedMediaSink> sink_;
 };
 
 }  // namespace vela::packager

@@ -261,6 +261,9 @@ std::map<std::string, Setter> setters(Config& c) {
       {"webrtc.lip_sync", flag(c.webrtc_lip_sync)},
       {"webrtc.test_drop_percent", number(c.webrtc_test_drop_percent, 0, 50)},
       {"storage.data_dir", text(c.data_dir)},
+      {"record.enabled", flag(c.record.enabled)},
+      {"record.sync_interval_s", number(c.record.sync_interval_s, 0.05, 60)},
+      {"record.max_queue_mb", number(c.record.max_queue_mb, 1, 4096)},
       {"runtime.shards", number(c.shards, 0, 256)},
       {"log.level", text(c.log_level, {"trace", "debug", "info", "warn", "error"})},
   };

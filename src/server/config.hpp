@@ -82,6 +82,12 @@ struct RestreamConfig {
   uint32_t max_destinations = 1000;  // of all streams together
 };
 
+struct RecordConfig {
+  bool enabled = true;          // every publish session is recorded under storage.data_dir/recordings
+  double sync_interval_s = 1;   // a power loss loses at most one part plus this
+  uint32_t max_queue_mb = 64;   // media waiting for the disk, all recordings; beyond it a recording stops
+};
+
 struct Config {
   HttpConfig http;
   RtmpConfig rtmp;
@@ -92,6 +98,7 @@ struct Config {
   TranscodeConfig transcode;
   AuthConfig auth;
   RestreamConfig restream;
+  RecordConfig record;
   std::string webrtc_listen = "0.0.0.0:10000";
   std::vector<std::string> webrtc_public_ips;
   // H.264 with B-frames is re-encoded without them for WHEP viewers (browsers stall on it).

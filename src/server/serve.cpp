@@ -2,7 +2,9 @@
 
 #include <boost/asio/signal_set.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <future>
+#include <optional>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <thread>
@@ -17,7 +19,9 @@
 #include "egress/restream_manager.hpp"
 #include "egress/rtmp_push_session.hpp"
 #include "egress/srt_push_session.hpp"
+#include "record/recorder.hpp"
 #include "server/packaging_observer.hpp"
+#include "server/recording_sink.hpp"
 #include "server/restream_observer.hpp"
 #include "server/restream_routes.hpp"
 #include "server/transcode_routes.hpp"
@@ -106,7 +110,29 @@ int serve(const Config& config) {
     directories.push_back(std::make_unique<packager::HlsShardDirectory>(shards.at(i).io(), ended_retention));
     directory_ptrs.push_back(directories.back().get());
   }
-  PackagingObserver packaging(shards, directory_ptrs, packaging_options(config));
+  // Recordings: repaired at start-up (a crash left them unfinished), then written by the
+  // recorder's own thread from what the packagers produce.
+  std::optional<record::Recorder> recorder;
+  packager::LivePackagerOptions packaging_settings = packaging_options(config);
+  if (config.record.enabled) {
+    recorder.emplace(record::RecorderOptions{std::filesystem::path(config.data_dir) / "recordings",
+                                             millis(config.record.sync_interval_s),
+                                             size_t{config.record.max_queue_mb} << 20},
+                     metrics);
+    auto repaired = recorder->start();
+    if (!repaired) {
+      spdlog::critical("recordings: {}", repaired.error().message);
+      return 1;
+    }
+    if (repaired->repaired > 0 || repaired->failed > 0) {
+      spdlog::warn("recordings: {} found, {} unfinished ones repaired, {} could not be read", repaired->recordings,
+                   repaired->repaired, repaired->failed);
+    }
+    packaging_settings.sink_factory = [&recorder](const router::Stream& stream) {
+      return std::make_unique<RecordingSink>(*recorder, stream.name());
+    };
+  }
+  PackagingObserver packaging(shards, directory_ptrs, packaging_settings);
   // Restream (push-out) while a stream is live. rtmps:// goes to the RTMP target, whose
   // validation refuses it with the reason (TLS is not supported yet).
   egress::RestreamOptions restream_options;
@@ -294,6 +320,8 @@ int serve(const Config& config) {
     std::_Exit(1);
   }
   shards.join();
+  // 6. Every packager has stopped and finished its recording: write what is queued.
+  if (recorder) recorder->stop();
   spdlog::info("stopped");
   return 0;
 }
