@@ -3,7 +3,7 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 VELA := $(BUILD_DIR)/vela
 
-.PHONY: setup web build run test unit e2e asan fuzz clean
+.PHONY: setup web build run test unit e2e asan tsan fuzz fuzz-campaign clean
 
 setup:
 	bash scripts/setup
@@ -37,12 +37,31 @@ asan: web
 	ctest --preset asan -j2
 	cd tests/e2e && VELA_BIN=$(CURDIR)/build/asan/vela node --test --test-concurrency=1 shutdown.test.mjs
 
+# ThreadSanitizer build: the unit tests, then end-to-end smoke runs of the server with four
+# shards on two cores (publishing over RTMP, SRT and WHIP, LL-HLS, WHEP and SRT viewers, a
+# restream, transcoding, and shutdown in the middle of it). Any data race report fails it.
+TSAN_E2E = shutdown.test.mjs transcode.test.mjs
+tsan: web
+	cmake --preset tsan >/dev/null
+	cmake --build --preset tsan
+	ctest --preset tsan -j2
+	cd tests/e2e && VELA_BIN=$(CURDIR)/build/tsan/vela VELA_SHARDS=4 SHUTDOWN_ROUNDS=4 \
+	  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+	  node --test --test-concurrency=1 $(TSAN_E2E)
+
 # libFuzzer targets (clang); run one with e.g. build/fuzz/tests/fuzz/fuzz_rtmp_chunk -max_total_time=60
 # (UBSan's -fsanitize=function is left out: clang 14 cannot emit it for coroutines, "Cannot
 # represent a difference across sections".)
 fuzz: web
 	cmake --preset fuzz >/dev/null
 	cmake --build --preset fuzz
+
+# Every libFuzzer target for MINUTES minutes on its corpus, JOBS at a time; coverage-adding
+# inputs are merged into tests/fuzz/corpus, and any finding fails it (see docs/TESTING.md).
+MINUTES ?= 10
+JOBS ?= 1
+fuzz-campaign: web
+	scripts/fuzz-campaign $(MINUTES) $(JOBS)
 
 clean:
 	rm -rf build web/dist

@@ -194,16 +194,29 @@ export function serveArgs(settings) {
 }
 
 /**
+ * VELA_SHARDS=N runs every server of a test file with N shards (`make tsan` uses more shards
+ * than cores, so that cross-shard paths are exercised); unset means one per core.
+ */
+function testShards() {
+  const value = process.env.VELA_SHARDS;
+  if (value === undefined || value === '') return null;
+  if (!/^[1-9][0-9]*$/.test(value)) throw new Error(`VELA_SHARDS must be a positive integer, not '${value}'`);
+  return Number(value);
+}
+
+/**
  * Starts `vela serve` with every listener on 127.0.0.1 and a fresh data dir, and waits for
  * /healthz. `set` adds or overrides config keys. Retries with new ports if one was taken
  * in the meantime.
  */
 export async function startVela(h, { set = {}, healthTimeoutMs = 20000, name = 'vela' } = {}) {
   const bin = velaBin();
+  const shards = testShards();
   for (let attempt = 1; ; attempt++) {
     const [httpPort, rtmpPort] = await freeTcpPorts(2);
     const srtPort = await freeUdpPort([httpPort, rtmpPort]);
-    const webrtcPort = await freeUdpPort([httpPort, rtmpPort, srtPort], os.cpus().length);
+    // WebRTC takes one UDP port per shard, from webrtc.listen up.
+    const webrtcPort = await freeUdpPort([httpPort, rtmpPort, srtPort], shards ?? os.cpus().length);
     const dataDir = await h.dir(`${name}-data-${attempt}`);
     const settings = {
       'http.listen': `127.0.0.1:${httpPort}`,
@@ -211,6 +224,7 @@ export async function startVela(h, { set = {}, healthTimeoutMs = 20000, name = '
       'srt.listen': `127.0.0.1:${srtPort}`,
       'webrtc.listen': `127.0.0.1:${webrtcPort}`,
       'storage.data_dir': dataDir,
+      ...(shards ? { 'runtime.shards': shards } : {}),
       ...set,
     };
     const proc = await h.spawn(name, bin, serveArgs(settings));
