@@ -58,6 +58,7 @@ base::Result<RepairSummary> Recorder::start() {
       metrics_.counter("vela_record_repairs_total", "Recordings found unfinished at start-up", "result=\"failed\"").add();
       continue;
     }
+    if (auto summary = read_recording_summary(entry.path())) catalog_.put(std::move(*summary));
     if (repaired->was_finished) continue;
     ++summary.repaired;
     summary.dropped_records += repaired->dropped_records;
@@ -114,6 +115,21 @@ void Recorder::finish(const std::string& id) {
   push({id, Finish{}});
 }
 
+Recorder::RemoveResult Recorder::remove(const std::string& id) {
+  auto summary = catalog_.find(id);
+  if (!summary) return RemoveResult::not_found;
+  if (!summary->finished) return RemoveResult::recording;
+  catalog_.erase(id);
+  push({id, Remove{}});
+  return RemoveResult::removed;
+}
+
+void Recorder::publish_summary(const std::string& id, const RecordingWriter& writer, bool finished) {
+  const RecordingMeta& meta = writer.meta();
+  catalog_.put({id, meta.stream, meta.started_unix_ms, durations_us_[id], writer.bytes_written(), meta.renditions,
+                finished});
+}
+
 void Recorder::push(Command command) {
   {
     std::lock_guard lock(mutex_);
@@ -165,6 +181,7 @@ void Recorder::run() {
   for (auto& [id, writer] : writers_) {
     if (auto finished = writer->finish(); !finished)
       spdlog::error("recording {}: cannot finish at shutdown: {}", id, finished.error().message);
+    publish_summary(id, *writer, true);
   }
   open_recordings_.add(-static_cast<int64_t>(writers_.size()));
   writers_.clear();
@@ -179,8 +196,17 @@ void Recorder::execute(Command& command) {
       return;
     }
     spdlog::info("recording {} of stream {} started", command.id, (*writer)->meta().stream);
+    durations_us_[command.id] = 0;
+    publish_summary(command.id, **writer, false);
     writers_.emplace(command.id, std::move(*writer));
     open_recordings_.add(1);
+    return;
+  }
+  if (std::holds_alternative<Remove>(command.what)) {
+    std::error_code error;
+    std::filesystem::remove_all(options_.directory / command.id, error);
+    if (error) spdlog::error("recording {}: cannot delete: {}", command.id, error.message());
+    else spdlog::info("recording {} deleted", command.id);
     return;
   }
   auto found = writers_.find(command.id);
@@ -190,11 +216,13 @@ void Recorder::execute(Command& command) {
   if (auto* add = std::get_if<AddRendition>(&command.what)) {
     auto added = writer->add_rendition(std::move(add->rendition));
     if (!added) status = added.error();
+    else publish_summary(command.id, *writer, false);
   } else if (auto* object = std::get_if<Object>(&command.what)) {
     uint64_t before = writer->bytes_written();
     status = object->init ? writer->append_init(object->rendition, object->bytes.span())
                           : writer->append_part(object->rendition, object->part, object->bytes.span());
     bytes_written_.add(writer->bytes_written() - before);
+    if (status && !object->init && object->rendition == 0) durations_us_[command.id] += object->part.duration_us;
   } else if (auto* end = std::get_if<SegmentEnd>(&command.what)) {
     status = writer->end_segment(end->rendition, end->msn, end->duration_us, end->flags);
   } else if (std::holds_alternative<FallBehind>(command.what)) {
@@ -207,6 +235,8 @@ void Recorder::execute(Command& command) {
     if (status) {
       spdlog::info("recording {} of stream {} finished: {} bytes", command.id, writer->meta().stream,
                    writer->bytes_written());
+      publish_summary(command.id, *writer, true);
+      durations_us_.erase(command.id);
       writers_.erase(found);
       open_recordings_.add(-1);
       return;
@@ -224,6 +254,7 @@ void Recorder::sync_all() {
         std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count()));
     syncs_.add();
     if (!synced) failed.push_back(id);
+    else publish_summary(id, *writer, false);
   }
   for (const std::string& id : failed) {
     auto found = writers_.find(id);
@@ -235,8 +266,11 @@ void Recorder::fail(const std::string& id, RecordingWriter* writer, const std::s
   spdlog::warn("recording {} of stream {} stopped: {}", id, writer->meta().stream, reason);
   metrics_.counter("vela_record_failures_total", "Recordings stopped early", std::string("reason=\"") + kind + "\"")
       .add();
-  // Ends it cleanly when the disk allows; otherwise the next start-up repairs it.
+  // Ends it cleanly when the disk allows; otherwise the next start-up repairs it. Either way it
+  // is no longer being written.
   if (!writer->failure()) (void)writer->finish();
+  publish_summary(id, *writer, true);
+  durations_us_.erase(id);
   writers_.erase(id);
   open_recordings_.add(-1);
 }

@@ -29,6 +29,7 @@
 #include "base/buffer.hpp"
 #include "base/metrics.hpp"
 #include "base/result.hpp"
+#include "record/recording_catalog.hpp"
 #include "record/recording_meta.hpp"
 #include "record/recording_writer.hpp"
 
@@ -70,6 +71,13 @@ class Recorder {
   void end_segment(const std::string& id, uint16_t rendition, uint64_t msn, uint32_t duration_us, uint8_t flags);
   void finish(const std::string& id);
 
+  // Every recording on disk, finished or being written. Any thread.
+  const RecordingCatalog& catalog() const { return catalog_; }
+  enum class RemoveResult { removed, not_found, recording };
+  // Forgets a finished recording at once and deletes its files on the recorder's thread.
+  // Any thread. A recording still being written is not removed.
+  RemoveResult remove(const std::string& id);
+
  private:
   struct Begin {
     RecordingMeta meta;
@@ -92,9 +100,10 @@ class Recorder {
   struct Finish {};
   // The recording is stopped here: its media no longer fit in the queue.
   struct FallBehind {};
+  struct Remove {};
   struct Command {
     std::string id;
-    std::variant<Begin, AddRendition, Object, SegmentEnd, Finish, FallBehind> what;
+    std::variant<Begin, AddRendition, Object, SegmentEnd, Finish, FallBehind, Remove> what;
     size_t bytes = 0;  // media bytes it holds (counted against max_queued_bytes)
   };
 
@@ -103,6 +112,8 @@ class Recorder {
   void execute(Command& command);
   void sync_all();
   void fail(const std::string& id, RecordingWriter* writer, const std::string& reason, const char* kind);
+  // The catalog's entry of an open recording, from what its writer has written.
+  void publish_summary(const std::string& id, const RecordingWriter& writer, bool finished);
 
   RecorderOptions options_;
   base::MetricsRegistry& metrics_;
@@ -116,8 +127,11 @@ class Recorder {
   bool stopping_ = false;                // guarded by mutex_
   bool started_ = false;
 
+  RecordingCatalog catalog_;
+
   // Writer thread only.
   std::unordered_map<std::string, std::unique_ptr<RecordingWriter>> writers_;
+  std::unordered_map<std::string, uint64_t> durations_us_;  // of each open recording's first rendition
 
   base::Counter& bytes_written_;
   base::Counter& syncs_;

@@ -21,6 +21,7 @@
 #include "egress/srt_push_session.hpp"
 #include "record/recorder.hpp"
 #include "server/packaging_observer.hpp"
+#include "server/recording_routes.hpp"
 #include "server/recording_sink.hpp"
 #include "server/restream_observer.hpp"
 #include "server/restream_routes.hpp"
@@ -187,6 +188,7 @@ int serve(const Config& config) {
   http::Router router;
   add_web_routes(router, registry, metrics);
   add_restream_routes(router, restream);
+  add_recording_routes(router, recorder ? &*recorder : nullptr);
   add_transcode_routes(router, ladders, transcode_status);
   router.add_prefix(http::beast_http::verb::get, "/live/",
                     [&origin](const http::Request& req, http::RequestContext& ctx) { return origin.handle(req, ctx); });

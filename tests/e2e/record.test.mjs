@@ -42,7 +42,7 @@ async function recordingsOf(vela, stream) {
 
 const videoPackets = (probed) => probed.packets.filter((p) => p.type === 'video').length;
 
-e2eTest('recording: a clean end is finalized, and kill -9 loses nothing that was served', { timeout: 120000 }, async (t, h) => {
+e2eTest('recording: a clean end is finalized and listed, kill -9 loses nothing that was served, recordings can be deleted', { timeout: 120000 }, async (t, h) => {
   const vela = await startVela(h, { name: 'vela-1' });
 
   // A clean end: the publisher leaves, the recording is finalized within a second.
@@ -55,6 +55,26 @@ e2eTest('recording: a clean end is finalized, and kill -9 loses nothing that was
   assert.equal(cleanRecording.meta.renditions[0].name, 'video');
   const cleanIndex = readIndex(await fs.readFile(path.join(cleanRecording.dir, 'index.vrx')));
   assert.equal(cleanIndex.at(-1).kind, 'end', 'the journal ends with its end record');
+  // The API lists it as finished, with its length and renditions.
+  const listed = JSON.parse((await vela.request('/api/v1/recordings')).text()).recordings;
+  const entry = listed.find((r) => r.id === cleanRecording.id);
+  assert.ok(entry, `listed: ${JSON.stringify(listed)}`);
+  assert.equal(entry.stream, 'clean');
+  assert.equal(entry.state, 'finished');
+  assert.ok(entry.duration_s >= 3 && entry.duration_s <= 4.5, `duration ${entry.duration_s}`);
+  assert.ok(entry.size_bytes > 0);
+  assert.deepEqual(entry.renditions.map((r) => [r.name, r.width, r.height]), [['video', 320, 180]]);
+  assert.deepEqual(JSON.parse((await vela.request(`/api/v1/recordings/${entry.id}`)).text()), entry);
+  const unknown = await vela.request('/api/v1/recordings/nosuch');
+  assert.equal(unknown.status, 404);
+  assert.match(JSON.parse(unknown.text()).error, /no recording 'nosuch'/);
+  for (const bad of ['..%2F..%2Fetc', '%2e%2e', '.hidden']) {
+    for (const method of ['GET', 'DELETE']) {
+      const res = await vela.request(`/api/v1/recordings/${bad}`, { method });
+      assert.equal(res.status, 404, `${method} ${bad}: ${res.text()}`);
+      assert.equal(typeof JSON.parse(res.text()).error, 'string');
+    }
+  }
   const cleanProbe = await probe(path.join(cleanRecording.dir, 'rendition-0.mp4'));
   assert.equal(cleanProbe.stderr, '', 'the data file is a fragmented MP4 ffprobe reads');
   // 4 s at 30 fps, less what ffmpeg buffered when its -t ran out.
@@ -76,6 +96,10 @@ e2eTest('recording: a clean end is finalized, and kill -9 loses nothing that was
   const servedFile = await writeConcat(dir, 'served.mp4', [init, ...parts.map((p) => p.body)]);
   const servedFrames = videoPackets(await probe(servedFile));
   assert.ok(servedFrames > 0);
+  const recording = JSON.parse((await vela.request('/api/v1/recordings')).text()).recordings.find((r) => r.stream === 'crash');
+  assert.equal(recording?.state, 'recording', 'listed while it is being written');
+  const refused = await vela.request(`/api/v1/recordings/${recording.id}`, { method: 'DELETE' });
+  assert.equal(refused.status, 409, `a recording in progress is not deleted: ${refused.text()}`);
   await vela.proc.stop('SIGKILL', 10000);
   await live.stop();
 
@@ -100,6 +124,16 @@ e2eTest('recording: a clean end is finalized, and kill -9 loses nothing that was
   assert.equal(decoded.code, 0, decoded.stderr);
   assert.equal(decoded.stderr, '', 'the repaired recording decodes without errors');
   t.diagnostic(`served ${parts.length} parts (${servedFrames} frames) before kill -9; recorded ${recordedParts.size} parts (${recordedFrames} frames)`);
+
+  // Listed after the restart as finished; deleting it removes its files.
+  const afterRestart = JSON.parse((await again.request(`/api/v1/recordings/${crashed.id}`)).text());
+  assert.equal(afterRestart.state, 'finished');
+  assert.ok(afterRestart.duration_s > 0);
+  const deleted = await again.request(`/api/v1/recordings/${crashed.id}`, { method: 'DELETE' });
+  assert.equal(deleted.status, 204, deleted.text());
+  await again.proc.waitForLine(new RegExp(`recording ${crashed.id} deleted`), 10000);
+  assert.equal(await fs.stat(crashed.dir).then(() => true, () => false), false, 'its directory is gone');
+  assert.equal((await again.request(`/api/v1/recordings/${crashed.id}`, { method: 'DELETE' })).status, 404);
 
   // Repair happens once: the next start finds nothing to do (its log comes before serving).
   await again.stopCleanly();

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "record/recording_index.hpp"
 
@@ -71,6 +72,38 @@ TEST_F(RecorderTest, RecordsAStreamToAFinishedRecording) {
   EXPECT_NE(metrics_.render().find("vela_record_recordings_open 0"), std::string::npos);
 }
 
+TEST_F(RecorderTest, TheCatalogFollowsRecordingsAndRemovalDeletesFinishedOnesOnly) {
+  Recorder recorder(options(), metrics_);
+  ASSERT_TRUE(recorder.start().ok());
+  std::string id = recorder.begin("demo", 1'796'000'000'000);
+  record_parts(recorder, id, 10);
+  // Until the recorder's thread has begun it, the recording may not be listed yet.
+  for (int i = 0; i < 500 && !recorder.catalog().find(id); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(recorder.catalog().find(id).has_value());
+  EXPECT_EQ(recorder.remove(id), Recorder::RemoveResult::recording);
+  recorder.finish(id);
+  for (int i = 0; i < 500 && !recorder.catalog().find(id)->finished; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  auto summary = recorder.catalog().find(id);
+  ASSERT_TRUE(summary && summary->finished);
+  EXPECT_EQ(summary->stream, "demo");
+  EXPECT_EQ(summary->duration_us, 10u * 250'000);
+  EXPECT_GT(summary->bytes, 500u + 10 * 1000);
+  ASSERT_EQ(summary->renditions.size(), 1u);
+  EXPECT_EQ(recorder.remove("nosuch"), Recorder::RemoveResult::not_found);
+  EXPECT_EQ(recorder.remove(id), Recorder::RemoveResult::removed);
+  EXPECT_FALSE(recorder.catalog().find(id).has_value());
+  recorder.stop();
+  EXPECT_FALSE(fs::exists(root_ / id)) << "files deleted by the recorder's thread";
+}
+
+TEST(RecordingId, OnlySafeDirectoryNames) {
+  EXPECT_TRUE(is_valid_recording_id("20261207T223000Z-1a2b3c4d"));
+  for (const char* bad : {"", ".", "..", "../x", "a/b", ".hidden", "a b", "a%2F"}) {
+    EXPECT_FALSE(is_valid_recording_id(bad)) << bad;
+  }
+  EXPECT_FALSE(is_valid_recording_id(std::string(65, 'a')));
+}
+
 TEST_F(RecorderTest, StopFinishesWhatIsStillOpen) {
   Recorder recorder(options(), metrics_);
   ASSERT_TRUE(recorder.start().ok());
@@ -125,6 +158,10 @@ TEST_F(RecorderTest, StartRepairsRecordingsLeftUnfinished) {
   EXPECT_EQ(started->recordings, 1u);
   EXPECT_EQ(started->repaired, 1u);
   EXPECT_TRUE(scan_of(root_ / "crashed").ended);
+  auto listed = recorder.catalog().find("crashed");
+  ASSERT_TRUE(listed.has_value()) << "recordings on disk are listed after start-up";
+  EXPECT_TRUE(listed->finished);
+  EXPECT_EQ(listed->duration_us, 200'000u);
   EXPECT_NE(metrics_.render().find("vela_record_repairs_total{result=\"repaired\"} 1"), std::string::npos);
   recorder.stop();
 }
