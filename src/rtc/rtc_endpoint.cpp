@@ -2,8 +2,7 @@
 
 #include <openssl/rand.h>
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/this_coro.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 
@@ -100,14 +99,18 @@ boost::asio::awaitable<bool> RtcEndpoint::with_session(std::string id, std::stri
                                                        std::function<void(PeerConnection&)> fn) {
   auto shard = shard_of(id);
   if (!shard) co_return false;
-  auto caller = co_await boost::asio::this_coro::executor;
-  // To the session's shard, look and act there, and back.
-  co_await boost::asio::post(shards_.at(*shard).io(), boost::asio::use_awaitable);
-  auto connection = ports_[*shard]->find(id);
-  bool found = connection && !connection->closed() && connection->resource() == resource;
-  if (found) fn(*connection);
-  co_await boost::asio::post(caller, boost::asio::use_awaitable);
-  co_return found;
+  // Look and act on the session's shard, then resume here. (A co_await of post() to another
+  // executor would not move this coroutine: its completion comes back to the caller's.)
+  RtcPort* port = ports_[*shard];
+  co_return co_await boost::asio::co_spawn(
+      shards_.at(*shard).io(),
+      [&]() -> boost::asio::awaitable<bool> {
+        auto connection = port->find(id);
+        bool found = connection && !connection->closed() && connection->resource() == resource;
+        if (found) fn(*connection);
+        co_return found;
+      },
+      boost::asio::use_awaitable);
 }
 
 }  // namespace vela::rtc
