@@ -37,10 +37,10 @@ asan: web
 	ctest --preset asan -j2
 	cd tests/e2e && VELA_BIN=$(CURDIR)/build/asan/vela node --test --test-concurrency=1 shutdown.test.mjs
 
-# ThreadSanitizer build: the unit tests, then end-to-end smoke runs of the server with four
-# shards on two cores (publishing over RTMP, SRT and WHIP, LL-HLS, WHEP and SRT viewers, a
-# restream, transcoding, and shutdown in the middle of it). Any data race report fails it.
-TSAN_E2E = shutdown.test.mjs transcode.test.mjs
+# ThreadSanitizer build: the unit tests, then end-to-end runs of the server with four shards
+# on two cores (RTMP, SRT and WHIP publishers, LL-HLS, WHEP and SRT viewers, Chromium and
+# aiortc, a restream, transcoding, shutdown mid-stream). Any data race report fails it.
+TSAN_E2E = shutdown.test.mjs transcode.test.mjs webrtc.test.mjs
 tsan: web
 	cmake --preset tsan >/dev/null
 	cmake --build --preset tsan
