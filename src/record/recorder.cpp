@@ -58,7 +58,7 @@ base::Result<RepairSummary> Recorder::start() {
       metrics_.counter("vela_record_repairs_total", "Recordings found unfinished at start-up", "result=\"failed\"").add();
       continue;
     }
-    if (auto summary = read_recording_summary(entry.path())) catalog_.put(std::move(*summary));
+    if (auto listed = read_recording_summary(entry.path())) catalog_.put(std::move(*listed));
     if (repaired->was_finished) continue;
     ++summary.repaired;
     summary.dropped_records += repaired->dropped_records;

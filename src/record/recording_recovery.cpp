@@ -32,32 +32,23 @@ RecoveryPlan plan_recovery(const IndexScan& scan, std::span<const uint64_t> data
   return plan;
 }
 
-std::vector<IndexRecord> finalize_records(std::span<const IndexRecord> records) {
-  // Per rendition: the segment its last part belongs to, and whether it has ended.
-  struct OpenSegment {
-    uint64_t msn = 0;
-    int64_t media_time_us = 0;
-    int64_t wall_clock_us = 0;
-    uint64_t duration_us = 0;
-    uint8_t flags = 0;
-    bool open = false;
-  };
-  std::map<uint16_t, OpenSegment> segments;
-  for (const IndexRecord& record : records) {
-    if (record.kind == RecordKind::part) {
-      OpenSegment& segment = segments[record.rendition];
-      if (!segment.open || segment.msn != record.msn) {
-        segment = {record.msn, record.media_time_us, record.wall_clock_us, 0,
-                   static_cast<uint8_t>(record.flags & kDiscontinuity), true};
-      }
-      segment.duration_us += record.duration_us;
-    } else if (record.kind == RecordKind::segment_end) {
-      OpenSegment& segment = segments[record.rendition];
-      if (segment.msn == record.msn) segment.open = false;
+void OpenSegments::add(const IndexRecord& record) {
+  if (record.kind == RecordKind::part) {
+    Open& segment = open_[record.rendition];
+    if (!segment.open || segment.msn != record.msn) {
+      segment = {record.msn, record.media_time_us, record.wall_clock_us, 0,
+                 static_cast<uint8_t>(record.flags & kDiscontinuity), true};
     }
+    segment.duration_us += record.duration_us;
+  } else if (record.kind == RecordKind::segment_end) {
+    Open& segment = open_[record.rendition];
+    if (segment.msn == record.msn) segment.open = false;
   }
+}
+
+std::vector<IndexRecord> OpenSegments::closing_records() const {
   std::vector<IndexRecord> out;
-  for (const auto& [rendition, segment] : segments) {
+  for (const auto& [rendition, segment] : open_) {
     if (!segment.open) continue;
     IndexRecord end;
     end.kind = RecordKind::segment_end;
@@ -69,6 +60,13 @@ std::vector<IndexRecord> finalize_records(std::span<const IndexRecord> records) 
     end.duration_us = static_cast<uint32_t>(std::min<uint64_t>(segment.duration_us, UINT32_MAX));
     out.push_back(end);
   }
+  return out;
+}
+
+std::vector<IndexRecord> finalize_records(std::span<const IndexRecord> records) {
+  OpenSegments open;
+  for (const IndexRecord& record : records) open.add(record);
+  std::vector<IndexRecord> out = open.closing_records();
   IndexRecord final_record;
   final_record.kind = RecordKind::end;
   final_record.count = static_cast<uint32_t>(records.size() + out.size());

@@ -13,6 +13,7 @@
 // tail. Each data file is cut at the end of its last kept object.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <vector>
@@ -39,6 +40,26 @@ struct RecoveryPlan {
 // recording's number of renditions).
 RecoveryPlan plan_recovery(const IndexScan& scan, std::span<const uint64_t> data_file_sizes,
                            const ObjectReader& read);
+
+// Follows a journal record by record and knows each rendition's segment still open (parts,
+// no segment end yet): what closes a recording, without keeping its records.
+class OpenSegments {
+ public:
+  void add(const IndexRecord& record);
+  // A segment end for each open segment (its duration the sum of its parts').
+  std::vector<IndexRecord> closing_records() const;
+
+ private:
+  struct Open {
+    uint64_t msn = 0;
+    int64_t media_time_us = 0;
+    int64_t wall_clock_us = 0;
+    uint64_t duration_us = 0;
+    uint8_t flags = 0;
+    bool open = false;
+  };
+  std::map<uint16_t, Open> open_;
+};
 
 // The records that close `records` (a recording's journal up to its last kept record) as a
 // clean end does: a segment end for each rendition whose last segment has parts but no end

@@ -2,8 +2,6 @@
 
 #include <system_error>
 
-#include "record/recording_recovery.hpp"
-
 namespace vela::record {
 
 namespace {
@@ -110,24 +108,25 @@ base::Status RecordingWriter::append_record(const IndexRecord& record) {
   std::vector<uint8_t> encoded;
   encode_index_record(record, encoded);
   if (auto written = journal_.append(encoded); !written) return fail(written.error());
-  records_.push_back(record);
+  ++record_count_;
+  open_segments_.add(record);
   bytes_written_ += encoded.size();
   return {};
 }
 
 base::Status RecordingWriter::sync() {
   if (failure_) return base::make_error("recording failed earlier: " + *failure_);
-  if (records_.size() == records_at_last_checkpoint_ && !journal_.dirty()) return {};
+  if (record_count_ == records_at_last_checkpoint_ && !journal_.dirty()) return {};
   for (DurableFile& data : data_) {
     if (!data.dirty()) continue;
     if (auto synced = data.sync(); !synced) return fail(synced.error());
   }
-  if (!finished_ && records_.size() > records_at_last_checkpoint_) {
+  if (!finished_ && record_count_ > records_at_last_checkpoint_) {
     IndexRecord checkpoint;
     checkpoint.kind = RecordKind::checkpoint;
-    checkpoint.count = static_cast<uint32_t>(records_.size());
+    checkpoint.count = record_count_;
     if (auto appended = append_record(checkpoint); !appended) return appended;
-    records_at_last_checkpoint_ = static_cast<uint32_t>(records_.size());
+    records_at_last_checkpoint_ = record_count_;
   }
   if (auto synced = journal_.sync(); !synced) return fail(synced.error());
   return {};
@@ -135,9 +134,13 @@ base::Status RecordingWriter::sync() {
 
 base::Status RecordingWriter::finish() {
   if (auto ok = usable(); !ok) return ok;
-  for (const IndexRecord& record : finalize_records(records_)) {
+  for (const IndexRecord& record : open_segments_.closing_records()) {
     if (auto appended = append_record(record); !appended) return appended;
   }
+  IndexRecord end;
+  end.kind = RecordKind::end;
+  end.count = record_count_;
+  if (auto appended = append_record(end); !appended) return appended;
   finished_ = true;
   return sync();
 }

@@ -20,6 +20,7 @@
 #include "record/durable_file.hpp"
 #include "record/recording_index.hpp"
 #include "record/recording_meta.hpp"
+#include "record/recording_recovery.hpp"
 
 namespace vela::record {
 
@@ -74,7 +75,8 @@ class RecordingWriter {
   RecordingMeta meta_;
   DurableFile journal_;
   std::vector<DurableFile> data_;  // per rendition
-  std::vector<IndexRecord> records_;  // everything in the journal, for finish()
+  uint32_t record_count_ = 0;        // records in the journal
+  OpenSegments open_segments_;        // what finish() must close (not the records themselves)
   uint32_t records_at_last_checkpoint_ = 0;
   uint64_t bytes_written_ = 0;
   bool finished_ = false;
